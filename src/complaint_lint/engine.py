@@ -1,0 +1,256 @@
+"""Run compiled rules over a parsed reply: signals first, then span rules, then missing-part checks."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import regex
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .checkers import resolve_checker
+from .config import Config
+from .fixes import build_fix, render
+from .matching import Hit, PatternCompiler
+from .models import SEVERITY_RANK, Finding, Severity
+from .reply import Layout
+from .rules import RuleSet, RuleSpec, SignalSpec
+
+LINE_BREAK = regex.compile(r"\r\n|\r|\n")
+RULE, SIGNAL, RULE_UNLESS, SIGNAL_UNLESS = "rule:", "signal:", "unless:", "signal-unless:"
+
+
+@dataclass
+class Context:
+    """What checkers see: the parsed reply, its layout and every signal and match."""
+
+    text: str
+    doc: Doc
+    layout: Layout
+    complaint: bool
+    config: Config
+    signals: dict[str, list[Hit]]
+    matches: dict[str, list[Hit]]
+    raw: dict[str, list[Hit]] = field(default_factory=dict)
+    """Every pattern hit before layout, `unless` and voiding filters, keyed by owner label."""
+    signals_spec: dict[str, SignalSpec] = field(default_factory=dict)
+    """The signal definitions, by name."""
+
+    def sentence(self, hit: Hit) -> Span:
+        """The sentence that holds the start of a hit."""
+        return self.doc[hit.start].sent
+
+    def raw_signal(self, name: str) -> list[Hit]:
+        """A signal's hits in the body before `voided_by` and `unless` were applied."""
+        return [h for h in self.raw.get(SIGNAL + name, []) if not self.layout.excluded(h.start_char, h.end_char)]
+
+    def signal_in(self, name: str, start_char: int, end_char: int) -> list[Hit]:
+        """Hits of a signal that lie within [start_char, end_char)."""
+        return [h for h in self.signals.get(name, []) if start_char <= h.start_char and h.end_char <= end_char]
+
+
+Checker = Callable[[Context, RuleSpec], Iterable[Hit]]
+
+
+class Engine:
+    """The selected rules compiled for one pipeline; stateless between replies."""
+
+    def __init__(self, ruleset: RuleSet, rules: tuple[RuleSpec, ...], nlp: Language, config: Config) -> None:
+        self.ruleset = ruleset
+        self.rules = rules
+        self.config = config
+        compiler = PatternCompiler(nlp)
+        for rule in rules:
+            source = str(ruleset.sources.get(rule.id, rule.id))
+            compiler.add(RULE + rule.id, rule, source)
+            if rule.unless and rule.unless.has_patterns():
+                compiler.add(RULE_UNLESS + rule.id, rule.unless, source)
+        for signal in ruleset.signals.values():
+            source = str(ruleset.sources.get("signal:" + signal.id, signal.id))
+            compiler.add(SIGNAL + signal.id, signal, source)
+            if signal.unless and signal.unless.has_patterns():
+                compiler.add(SIGNAL_UNLESS + signal.id, signal.unless, source)
+        self.patterns = compiler.build()
+        self.checkers: dict[str, Checker] = {
+            rule.id: resolve_checker(rule.checker, str(ruleset.sources.get(rule.id)))
+            for rule in rules if rule.kind == "python" and rule.checker
+        }
+
+    # -- signals -------------------------------------------------------------------------
+
+    def customer_signals(self, doc: Doc) -> dict[str, list[Hit]]:
+        """Signals meant for the customer's message (e.g. `complaint`), found in its doc."""
+        raw = self.patterns.run(doc)
+        found = {}
+        for signal in self.ruleset.signals.values():
+            if signal.applies_to == "customer":
+                found[signal.id] = self._surviving(doc, signal, raw, lambda s, e: False)
+        return found
+
+    def _surviving(self, doc: Doc, signal: SignalSpec, raw: dict[str, list[Hit]],
+                   excluded: Callable[[int, int], bool]) -> list[Hit]:
+        hits = [h for h in raw.get(SIGNAL + signal.id, []) if not excluded(h.start_char, h.end_char)]
+        if signal.unless:
+            blockers = raw.get(SIGNAL_UNLESS + signal.id, [])
+            hits = [h for h in hits if not _blocked(doc, h, blockers, signal.unless.signals, raw,
+                                                    signal.unless.scope)]
+        if signal.voided_by:
+            voiders = [v for name in signal.voided_by for v in raw.get(SIGNAL + name, [])]
+            hits = [h for h in hits if not _voided(doc, h, voiders)]
+        return _longest_first(hits)
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def findings(self, text: str, doc: Doc, layout: Layout, complaint: bool) -> list[Finding]:
+        """Every finding of the selected rules in one parsed reply."""
+        raw = self.patterns.run(doc)
+        signals = {
+            name: self._surviving(doc, spec, raw, layout.excluded)
+            for name, spec in self.ruleset.signals.items() if spec.applies_to == "reply"
+        }
+        ctx = Context(text, doc, layout, complaint, self.config, signals, {}, raw, self.ruleset.signals)
+        located = Locator(text)
+        findings: list[Finding] = []
+        for rule in self.rules:
+            if rule.complaint_only and not complaint:
+                continue
+            if rule.kind == "match":
+                hits = self._match_hits(ctx, rule, raw)
+            elif rule.kind == "python":
+                hits = [h for h in self.checkers[rule.id](ctx, rule) if not layout.excluded(h.start_char, h.end_char)]
+            else:
+                continue
+            ctx.matches[rule.id] = hits
+            findings += [self._finding(ctx, rule, hit, located) for hit in hits]
+        flagged_categories = {f.category for f in findings}
+        for rule in self.rules:
+            if rule.kind != "missing" or (rule.complaint_only and not complaint):
+                continue
+            if rule.category in flagged_categories:
+                continue  # the span finding of this category already says it
+            if any(not signals.get(name) for name in rule.requires):
+                continue
+            if any(signals.get(name) for name in rule.absent):
+                continue
+            anchor = signals.get(rule.anchor or "", [])
+            hit = anchor[0] if anchor else None
+            findings.append(self._finding(ctx, rule, hit, located))
+            flagged_categories.add(rule.category)
+        return _deduplicate(findings)
+
+    def _match_hits(self, ctx: Context, rule: RuleSpec, raw: dict[str, list[Hit]]) -> list[Hit]:
+        hits = [h for h in raw.get(RULE + rule.id, []) if not ctx.layout.excluded(h.start_char, h.end_char)]
+        if rule.unless:
+            blockers = raw.get(RULE_UNLESS + rule.id, [])
+            hits = [h for h in hits if not _blocked(ctx.doc, h, blockers, rule.unless.signals, ctx.signals,
+                                                    rule.unless.scope, signal_prefix="")]
+        return _longest_first(hits)
+
+    def _finding(self, ctx: Context, rule: RuleSpec, hit: Hit | None, located: Locator) -> Finding:
+        text = ctx.text
+        if hit is None:
+            start = end = ctx.layout.body.start
+            scope = "document"
+        else:
+            start, end = hit.start_char, hit.end_char
+            scope = "span"
+        values = {"match": text[start:end]}
+        if hit is not None:
+            values |= {name: text[s:e] for name, (s, e) in hit.captures.items()}
+        insert_at = self._insert_point(ctx, rule, hit)
+        fix = build_fix(rule.fix, values, start=start, end=end, insert_at=insert_at, text=text)
+        line, column = located.line_column(start)
+        return Finding(
+            rule=rule.id, category=rule.category, severity=self.severity(rule),
+            message=render(rule.message, values), start=start, end=end, line=line, column=column,
+            text=text[start:end], scope=scope, fix=fix,
+        )
+
+    def _insert_point(self, ctx: Context, rule: RuleSpec, hit: Hit | None) -> int:
+        where = rule.fix.at
+        if where == "after-sentence" and hit is not None:
+            return ctx.sentence(hit).end_char
+        if where == "before-match" and hit is not None:
+            return hit.start_char
+        if where == "end-of-body":
+            return ctx.layout.body.end
+        return ctx.layout.body.start
+
+    def severity(self, rule: RuleSpec) -> Severity:
+        """The rule's severity after config overrides (the longest matching prefix wins)."""
+        best, chosen = -1, rule.severity
+        for prefix, severity in self.config.severity.items():
+            if rule.id.startswith(prefix) and len(prefix) > best:
+                best, chosen = len(prefix), severity
+        return chosen
+
+
+class Locator:
+    """Turns character offsets into 1-based line and column."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i + 1, offset - self.starts[i] + 1
+
+
+def _scope_bounds(doc: Doc, hit: Hit, scope: str) -> tuple[int, int]:
+    if scope == "document":
+        return 0, len(doc.text)
+    sent = doc[hit.start].sent
+    return sent.start_char, sent.end_char
+
+
+def _blocked(doc: Doc, hit: Hit, blockers: list[Hit], signal_names: tuple[str, ...],
+             signals: dict[str, list[Hit]], scope: str, signal_prefix: str = SIGNAL) -> bool:
+    lo, hi = _scope_bounds(doc, hit, scope)
+    if any(lo <= b.start_char and b.end_char <= hi for b in blockers):
+        return True
+    for name in signal_names:
+        if any(lo <= s.start_char and s.end_char <= hi for s in signals.get(signal_prefix + name, [])):
+            return True
+    return False
+
+
+def _voided(doc: Doc, hit: Hit, voiders: list[Hit]) -> bool:
+    """A signal is undone by a voiding one later in its sentence or opening the next one."""
+    sent = doc[hit.start].sent
+    for v in voiders:
+        if v.start_char < hit.end_char:
+            continue
+        if v.end_char <= sent.end_char:
+            return True
+        next_sent = doc[sent.end].sent if sent.end < len(doc) else None
+        if next_sent is not None and v.start - next_sent.start <= 1 and v.start >= next_sent.start:
+            return True
+    return False
+
+
+def _longest_first(hits: list[Hit]) -> list[Hit]:
+    """Drop hits contained in a longer hit; order by position."""
+    kept: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.start_char, -(h.end_char - h.start_char))):
+        if kept and hit.start_char < kept[-1].end_char:
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _deduplicate(findings: list[Finding]) -> list[Finding]:
+    """One finding per category per span: the most severe (then the longest) wins overlaps."""
+    ranked = sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], -(f.end - f.start), f.rule))
+    kept: list[Finding] = []
+    for finding in ranked:
+        clash = any(
+            k.category == finding.category and k.scope == finding.scope == "span"
+            and finding.start < k.end and k.start < finding.end
+            for k in kept
+        )
+        if not clash:
+            kept.append(finding)
+    return sorted(kept, key=lambda f: (f.start, f.end, f.rule))

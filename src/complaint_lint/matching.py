@@ -1,0 +1,159 @@
+"""Compile every data pattern into one PhraseMatcher, one Matcher and one DependencyMatcher."""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import regex
+from spacy.language import Language
+from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from .errors import RulePackError
+from .rules import Patterns
+
+REGEX_TIMEOUT_SECONDS = 0.05
+CAPTURE_KEY = "capture"
+_SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One match: token and character span, plus named captures as character spans."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    captures: dict[str, tuple[int, int]] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass
+class CompiledPatterns:
+    """The three spaCy matchers and the regexes, keyed by owner labels."""
+
+    phrase: PhraseMatcher
+    token: Matcher
+    dependency: DependencyMatcher
+    regexes: list[tuple[str, regex.Pattern]]
+    token_captures: dict[str, dict[int, str]]
+    dependency_captures: dict[str, dict[int, str]]
+
+    def run(self, doc: Doc) -> dict[str, list[Hit]]:
+        """Every match in the doc, grouped by owner label, longest first within a start."""
+        hits: dict[str, list[Hit]] = defaultdict(list)
+        strings = doc.vocab.strings
+        for key, start, end in self.phrase(doc):
+            span = doc[start:end]
+            hits[strings[key].split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char))
+        for key, start, end, align in self.token(doc, with_alignments=True):
+            name = strings[key]
+            span = doc[start:end]
+            captures = _token_captures(doc, start, align, self.token_captures.get(name, {}))
+            hits[name.split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char, captures))
+        if len(self.dependency) and doc.has_annotation("DEP"):
+            for key, token_ids in self.dependency(doc):
+                name = strings[key]
+                start, end = min(token_ids), max(token_ids) + 1
+                span = doc[start:end]
+                captures = {
+                    label: _noun_phrase(doc, token_ids[i])
+                    for i, label in self.dependency_captures.get(name, {}).items()
+                }
+                hits[name.split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char, captures))
+        for owner, pattern in self.regexes:
+            for m in _finditer(pattern, doc.text):
+                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                if span is not None and len(span):
+                    captures = {k: (m.start(k), m.end(k)) for k, v in m.groupdict().items() if v}
+                    hits[owner].append(Hit(span.start, span.end, m.start(), m.end(), captures))
+        return hits
+
+
+def _finditer(pattern: regex.Pattern, text: str) -> list[regex.Match]:
+    try:
+        return list(pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
+    except TimeoutError:
+        # A runaway user regex must not hang a pre-send check; it simply finds nothing here.
+        return []
+
+
+def _token_captures(doc: Doc, start: int, align: list[int], names: dict[int, str]) -> dict[str, tuple[int, int]]:
+    found: dict[str, list[int]] = defaultdict(list)
+    for offset, pattern_index in enumerate(align):
+        if pattern_index in names:
+            found[names[pattern_index]].append(start + offset)
+    return {
+        label: (doc[min(ids)].idx, doc[max(ids)].idx + len(doc[max(ids)])) for label, ids in found.items()
+    }
+
+
+def _noun_phrase(doc: Doc, i: int) -> tuple[int, int]:
+    """A captured token widened to its left modifiers ("the local courier" for "courier")."""
+    token = doc[i]
+    left = token.left_edge if token.pos_ in {"NOUN", "PROPN"} else token
+    return left.idx, token.idx + len(token)
+
+
+class PatternCompiler:
+    """Collects pattern lists under owner labels, then builds the matchers once."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self.phrase = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.token = Matcher(nlp.vocab, validate=True)
+        self.dependency = DependencyMatcher(nlp.vocab, validate=True)
+        self.regexes: list[tuple[str, regex.Pattern]] = []
+        self.token_captures: dict[str, dict[int, str]] = {}
+        self.dependency_captures: dict[str, dict[int, str]] = {}
+
+    def add(self, owner: str, patterns: Patterns, source: str) -> None:
+        """Add one owner's patterns; errors name the source file and the pattern."""
+        if patterns.phrases:
+            self.phrase.add(owner, list(self.nlp.tokenizer.pipe(patterns.phrases)))
+        for i, pattern in enumerate(patterns.tokens):
+            key = f"{owner}{_SEP}t{i}"
+            clean, captures = _strip_captures(pattern)
+            try:
+                self.token.add(key, [clean])
+            except Exception as exc:  # spaCy raises ValueError/MatchPatternError with a long table
+                raise RulePackError(f"{source}: key 'tokens.{i}': invalid token pattern: {_first_line(exc)}") from exc
+            self.token_captures[key] = captures
+        for i, pattern in enumerate(patterns.dependencies):
+            key = f"{owner}{_SEP}d{i}"
+            clean, captures = _strip_captures(pattern)
+            try:
+                self.dependency.add(key, [clean])
+            except Exception as exc:
+                raise RulePackError(f"{source}: key 'dependencies.{i}': invalid dependency pattern: {_first_line(exc)}") from exc
+            self.dependency_captures[key] = captures
+        for i, expression in enumerate(patterns.regex):
+            try:
+                self.regexes.append((owner, regex.compile(expression, regex.IGNORECASE | regex.V1)))
+            except regex.error as exc:
+                raise RulePackError(f"{source}: key 'regex.{i}': invalid regular expression: {exc}") from exc
+
+    def build(self) -> CompiledPatterns:
+        """The compiled matchers."""
+        return CompiledPatterns(self.phrase, self.token, self.dependency, self.regexes,
+                                self.token_captures, self.dependency_captures)
+
+
+def _strip_captures(pattern: list[dict]) -> tuple[list[dict], dict[int, str]]:
+    clean, captures = [], {}
+    for i, spec in enumerate(pattern):
+        spec = copy.deepcopy(spec)
+        name = spec.pop(CAPTURE_KEY, None)
+        if name:
+            captures[i] = name
+        clean.append(spec)
+    return clean, captures
+
+
+def _first_line(exc: Exception) -> str:
+    """The useful part of spaCy's multi-line pattern error: the first problem it lists."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    problems = [line.lstrip("- ") for line in lines if line.startswith("- [")]
+    return (problems or lines or [type(exc).__name__])[0][:300]
