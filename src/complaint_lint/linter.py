@@ -9,7 +9,6 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .version import __version__
 from .config import Config
 from .engine import Engine
 from .errors import ConfigError, InputTooLargeError
@@ -17,6 +16,7 @@ from .models import ComplaintSource, Report, verdict_for
 from .nlp import load_pipeline, pipeline_label
 from .reply import split_reply
 from .rules import RuleSet, RuleSpec, load_rules
+from .version import __version__
 
 Item = str | tuple[str, str | None]
 

@@ -127,7 +127,8 @@ class PatternCompiler:
             try:
                 self.dependency.add(key, [clean])
             except Exception as exc:
-                raise RulePackError(f"{source}: key 'dependencies.{i}': invalid dependency pattern: {_first_line(exc)}") from exc
+                message = f"invalid dependency pattern: {_first_line(exc)}"
+                raise RulePackError(f"{source}: key 'dependencies.{i}': {message}") from exc
             self.dependency_captures[key] = captures
         for i, expression in enumerate(patterns.regex):
             try:

@@ -73,16 +73,19 @@ def _compiled(spec: LayoutSpec) -> tuple[regex.Pattern, regex.Pattern, regex.Pat
         return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
     title = rf"(?:{alternation(spec.titles)})\.?" if spec.titles else r"(?!)"
-    name_word = rf"(?:{title}|[\w'’-]+)"
+    name_word = rf"(?:{title}|{PLACEHOLDER.pattern}|[\w'’-]+)"
+    # match() anchors these at the position it is given, so no '^'.
     greeting = regex.compile(
-        rf"^(?:{alternation(spec.greetings)})\b(?:[ \t]+{name_word}){{0,4}}?[ \t]*(?:[,!:.—–-]|(?=\r?\n)|$)",
-        regex.IGNORECASE,
+        rf"(?:{alternation(spec.greetings)})\b(?:[ \t]+{name_word}){{0,4}}?[ \t]*(?:[,!:.—–-]|(?=\r?\n)|$)",
+        regex.IGNORECASE | regex.DOTALL,
     )
-    sign_off = regex.compile(rf"^[ \t]*(?:{alternation(spec.sign_offs)})[ \t]*[,.!]*[ \t]*$", regex.IGNORECASE)
+    sign_off = regex.compile(rf"[ \t]*(?:{alternation(spec.sign_offs)})[ \t]*[,.!]*[ \t]*$", regex.IGNORECASE)
     mark = None
     if spec.signature_marks:
         mark = regex.compile(rf"(?:^|\s)(?:{'|'.join(spec.signature_marks)})\s*$")
-    header = regex.compile("|".join(f"(?:{h})" for h in spec.quote_headers), regex.MULTILINE) if spec.quote_headers else None
+    header = None
+    if spec.quote_headers:
+        header = regex.compile("|".join(f"(?:{h})" for h in spec.quote_headers), regex.MULTILINE)
     return greeting, sign_off, mark, header
 
 

@@ -1,0 +1,5 @@
+"""`python -m complaint_lint`."""
+
+from .cli import main
+
+main()
