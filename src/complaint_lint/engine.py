@@ -44,7 +44,7 @@ class Context:
 
     def raw_signal(self, name: str) -> list[Hit]:
         """A signal's hits in the body before `voided_by` and `unless` were applied."""
-        return [h for h in self.raw.get(SIGNAL + name, []) if not self.layout.excluded(h.start_char, h.end_char)]
+        return [h for h in self.raw.get(SIGNAL + name, []) if not self.layout.ignores(h.start_char, h.end_char)]
 
     def signal_in(self, name: str, start_char: int, end_char: int) -> list[Hit]:
         """Hits of a signal that lie within [start_char, end_char)."""
@@ -107,7 +107,7 @@ class Engine:
         """Every finding of the selected rules in one parsed reply."""
         raw = self.patterns.run(doc)
         signals = {
-            name: self._surviving(doc, spec, raw, layout.excluded)
+            name: self._surviving(doc, spec, raw, layout.ignores)
             for name, spec in self.ruleset.signals.items() if spec.applies_to == "reply"
         }
         ctx = Context(text, doc, layout, complaint, self.config, signals, {}, raw, self.ruleset.signals)
@@ -119,7 +119,7 @@ class Engine:
             if rule.kind == "match":
                 hits = self._match_hits(ctx, rule, raw)
             elif rule.kind == "python":
-                hits = [h for h in self.checkers[rule.id](ctx, rule) if not layout.excluded(h.start_char, h.end_char)]
+                hits = [h for h in self.checkers[rule.id](ctx, rule) if not layout.ignores(h.start_char, h.end_char)]
             else:
                 continue
             ctx.matches[rule.id] = hits
@@ -141,7 +141,7 @@ class Engine:
         return _deduplicate(findings)
 
     def _match_hits(self, ctx: Context, rule: RuleSpec, raw: dict[str, list[Hit]]) -> list[Hit]:
-        hits = [h for h in raw.get(RULE + rule.id, []) if not ctx.layout.excluded(h.start_char, h.end_char)]
+        hits = [h for h in raw.get(RULE + rule.id, []) if not ctx.layout.ignores(h.start_char, h.end_char)]
         if rule.unless:
             blockers = raw.get(RULE_UNLESS + rule.id, [])
             hits = [h for h in hits if not _blocked(ctx.doc, h, blockers, rule.unless.signals, ctx.signals,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
@@ -10,13 +11,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .config import Config
-from .engine import Engine
+from .engine import Engine, Locator
 from .errors import ConfigError, InputTooLargeError
-from .models import ComplaintSource, Report, verdict_for
+from .models import ComplaintSource, Edit, Finding, Report, verdict_for
 from .nlp import load_pipeline, pipeline_label
-from .reply import split_reply
+from .reply import Layout, split_reply
 from .rules import RuleSet, RuleSpec, load_rules
 from .version import __version__
+from .views import Format, View, prepare
 
 Item = str | tuple[str, str | None]
 
@@ -61,31 +63,32 @@ class Linter:
         self.pipeline = pipeline_label(self.nlp)
 
     def lint(self, text: str, *, customer_message: str | None = None,
-             complaint: bool | None = None) -> Report:
-        """Lint one reply; `complaint` overrides detection from the customer's message."""
-        text = self._validate(text, customer_message)
-        reply_doc = self.nlp(text) if text.strip() else None
-        customer_doc = self._customer_doc(text, customer_message, complaint)
-        return self._report(text, reply_doc, customer_doc, customer_message, complaint)
+             complaint: bool | None = None, format: Format = "text") -> Report:
+        """Lint one reply (`format`: text, markdown or html); `complaint` overrides detection."""
+        view = self._view(text, customer_message, format)
+        reply_doc = self.nlp(view.text) if view.text.strip() else None
+        ctext = None if complaint is not None else self._customer_text(view, customer_message)
+        customer_doc = self.nlp(ctext) if ctext else None
+        return self._report(view, reply_doc, customer_doc, complaint)
 
-    def lint_many(self, items: Iterable[Item], *, batch_size: int = 64,
-                  n_process: int = 1) -> Iterator[Report]:
+    def lint_many(self, items: Iterable[Item], *, batch_size: int = 64, n_process: int = 1,
+                  format: Format = "text") -> Iterator[Report]:
         """Lint many replies (strings or (reply, customer_message) pairs), streaming through nlp.pipe."""
         iterator = iter(items)
         while chunk := list(islice(iterator, batch_size * max(n_process, 1))):
             pairs = [(item, None) if isinstance(item, str) else tuple(item) for item in chunk]
-            pairs = [(self._validate(r, c), c) for r, c in pairs]
-            replies = self.nlp.pipe((r for r, _ in pairs), batch_size=batch_size, n_process=n_process)
-            customers = [self._customer_text(r, c) for r, c in pairs]
+            views = [self._view(reply, customer, format) for reply, customer in pairs]
+            customers = [self._customer_text(view, customer) for view, (_, customer) in zip(views, pairs, strict=True)]
+            reply_docs = self.nlp.pipe((v.text for v in views), batch_size=batch_size, n_process=n_process)
             customer_docs = iter(self.nlp.pipe((c for c in customers if c), batch_size=batch_size,
                                                n_process=n_process))
-            for (reply, customer), doc, ctext in zip(pairs, replies, customers, strict=True):
+            for view, doc, ctext in zip(views, reply_docs, customers, strict=True):
                 cdoc = next(customer_docs) if ctext else None
-                yield self._report(reply, doc if reply.strip() else None, cdoc, customer, None)
+                yield self._report(view, doc if view.text.strip() else None, cdoc, None)
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _validate(self, text: object, customer_message: object) -> str:
+    def _view(self, text: object, customer_message: object, fmt: Format) -> View:
         text = _check_text(text, "reply")
         if customer_message is not None:
             _check_text(customer_message, "customer_message")
@@ -93,21 +96,17 @@ class Linter:
             raise InputTooLargeError(
                 f"reply is {len(text):,} characters; the limit (max_chars) is {self.config.max_chars:,}"
             )
-        return text
+        return prepare(text, fmt)
 
-    def _customer_text(self, text: str, customer_message: str | None) -> str | None:
+    def _layout(self, view: View) -> Layout:
+        return split_reply(view.text, self.ruleset.layout, known_quotes=view.quotes, excluded=view.excluded)
+
+    def _customer_text(self, view: View, customer_message: str | None) -> str | None:
         if customer_message is not None:
             return customer_message
-        if not text.strip():
+        if not view.text.strip():
             return None
-        quoted = split_reply(text, self.ruleset.layout).quoted_text(text)
-        return quoted or None
-
-    def _customer_doc(self, text: str, customer_message: str | None, complaint: bool | None) -> Doc | None:
-        if complaint is not None:
-            return None
-        ctext = self._customer_text(text, customer_message)
-        return self.nlp(ctext) if ctext else None
+        return self._layout(view).quoted_text(view.text) or None
 
     def _decide_complaint(self, customer_doc: Doc | None, complaint: bool | None) -> tuple[bool, ComplaintSource]:
         if complaint is not None:
@@ -117,13 +116,12 @@ class Linter:
             return bool(found.get("complaint")), "detected"
         return self.config.assume_complaint, "assumed"
 
-    def _report(self, text: str, doc: Doc | None, customer_doc: Doc | None,
-                customer_message: str | None, complaint: bool | None) -> Report:
+    def _report(self, view: View, doc: Doc | None, customer_doc: Doc | None, complaint: bool | None) -> Report:
         is_complaint, source = self._decide_complaint(customer_doc, complaint)
-        findings = ()
+        findings: tuple[Finding, ...] = ()
         if doc is not None:
-            layout = split_reply(text, self.ruleset.layout)
-            findings = tuple(self.engine.findings(text, doc, layout, is_complaint))
+            found = self.engine.findings(view.text, doc, self._layout(view), is_complaint)
+            findings = tuple(found) if view.identity else tuple(map_to_original(found, view))
         return Report(findings=findings, complaint=is_complaint, complaint_source=source,
                       verdict=verdict_for(findings), version=__version__, pipeline=self.pipeline)
 
@@ -134,7 +132,24 @@ def _cached_linter(config_json: str) -> Linter:
 
 
 def lint(text: str, *, customer_message: str | None = None, config: Config | None = None,
-         complaint: bool | None = None) -> Report:
+         complaint: bool | None = None, format: Format = "text") -> Report:
     """Lint one reply with a cached default Linter (one per distinct config)."""
     key = (config or Config()).model_dump_json()
-    return _cached_linter(key).lint(text, customer_message=customer_message, complaint=complaint)
+    return _cached_linter(key).lint(text, customer_message=customer_message, complaint=complaint, format=format)
+
+
+def map_to_original(findings: Iterable[Finding], view: View) -> Iterator[Finding]:
+    """Findings located in a derived view (HTML text), moved onto the original markup."""
+    locate = Locator(view.original)
+    for f in findings:
+        start, end = view.span(f.start, f.end)
+        line, column = locate.line_column(start)
+        fix = f.fix
+        if fix is not None:
+            edits = []
+            for e in fix.edits:
+                s, t = view.span(e.start, e.end) if e.end > e.start else (view.point(e.start),) * 2
+                edits.append(Edit(start=s, end=t, replacement=html.escape(e.replacement, quote=False)))
+            fix = fix.model_copy(update={"edits": tuple(edits)})
+        yield f.model_copy(update={"start": start, "end": end, "line": line, "column": column,
+                                   "text": view.original[start:end], "fix": fix})

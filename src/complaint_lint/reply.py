@@ -51,12 +51,14 @@ class Layout:
     sign_off: Region | None
     quotes: tuple[Region, ...]
     placeholders: tuple[Region, ...]
+    excluded: tuple[Region, ...] = ()
+    """Code, URLs and markup: not prose."""
 
-    def excluded(self, start: int, end: int) -> bool:
-        """True if a span lies outside the body or touches a quote or placeholder."""
+    def ignores(self, start: int, end: int) -> bool:
+        """True if a span lies outside the body or touches a quote, placeholder or non-prose region."""
         if not self.body.contains(start, end):
             return True
-        return any(r.overlaps(start, end) for r in (*self.quotes, *self.placeholders))
+        return any(r.overlaps(start, end) for r in (*self.quotes, *self.placeholders, *self.excluded))
 
     def quoted_text(self, text: str) -> str:
         """The quoted earlier mail with its `>` markers removed (used as the customer message)."""
@@ -114,11 +116,17 @@ def _quote_regions(text: str, header: regex.Pattern | None) -> tuple[list[Region
     return quotes, end_of_reply
 
 
-def split_reply(text: str, spec: LayoutSpec) -> Layout:
-    """Locate the greeting, body, sign-off, quoted mail and placeholders of a reply."""
+def split_reply(text: str, spec: LayoutSpec, *, known_quotes: tuple[tuple[int, int], ...] = (),
+                excluded: tuple[tuple[int, int], ...] = ()) -> Layout:
+    """Locate the greeting, body, sign-off, quoted mail and placeholders of a reply.
+
+    `known_quotes` and `excluded` add regions a format already knows (HTML blockquotes, code, URLs).
+    """
     greeting_re, sign_off_re, mark_re, header_re = _compiled(spec)
     quotes, end_of_reply = _quote_regions(text, header_re)
+    quotes = sorted([*quotes, *(Region("quote", s, e) for s, e in known_quotes)], key=lambda r: r.start)
     placeholders = tuple(Region("placeholder", m.start(), m.end()) for m in PLACEHOLDER.finditer(text))
+    not_prose = tuple(Region("excluded", s, e) for s, e in excluded)
 
     # Quoted lines at the end of the reply (a bottom quote) end the body.
     body_end = end_of_reply
@@ -153,4 +161,4 @@ def split_reply(text: str, spec: LayoutSpec) -> Layout:
             sign_off = Region("sign-off", mark.start(), body_end)
             body_end = len(text[:mark.start()].rstrip())
     body_end = max(body_end, body_start)
-    return Layout(Region("body", body_start, body_end), greeting, sign_off, tuple(quotes), placeholders)
+    return Layout(Region("body", body_start, body_end), greeting, sign_off, tuple(quotes), placeholders, not_prose)
