@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from .config import Config
 from .engine import Engine, Locator
 from .errors import ConfigError, InputTooLargeError
-from .models import ComplaintSource, Edit, Finding, Report, verdict_for
+from .models import ComplaintSource, Edit, Finding, Report, Suppression, verdict_for
 from .nlp import load_pipeline, pipeline_label
 from .reply import Layout, split_reply
 from .rules import RuleSet, RuleSpec, load_rules
@@ -122,8 +122,10 @@ class Linter:
         if doc is not None:
             found = self.engine.findings(view.text, doc, self._layout(view), is_complaint)
             findings = tuple(found) if view.identity else tuple(map_to_original(found, view))
+        findings, suppressions = apply_suppressions(view, findings)
         return Report(findings=findings, complaint=is_complaint, complaint_source=source,
-                      verdict=verdict_for(findings), version=__version__, pipeline=self.pipeline)
+                      verdict=verdict_for(findings), version=__version__, pipeline=self.pipeline,
+                      suppressions=suppressions)
 
 
 @lru_cache(maxsize=8)
@@ -136,6 +138,42 @@ def lint(text: str, *, customer_message: str | None = None, config: Config | Non
     """Lint one reply with a cached default Linter (one per distinct config)."""
     key = (config or Config()).model_dump_json()
     return _cached_linter(key).lint(text, customer_message=customer_message, complaint=complaint, format=format)
+
+
+def matches_selector(finding: Finding, selectors: Iterable[str]) -> bool:
+    """True if a finding's rule id starts with, or its category equals, any selector."""
+    return any(finding.rule.startswith(s) or finding.category == s for s in selectors)
+
+
+def apply_suppressions(view: View, findings: tuple[Finding, ...]
+                       ) -> tuple[tuple[Finding, ...], tuple[Suppression, ...]]:
+    """Drop findings silenced by inline comments; count what each comment silenced."""
+    if not view.directives:
+        return findings, ()
+    locate = Locator(view.original)
+    targets = []
+    for d in view.directives:
+        if d.kind == "disable":
+            targets.append(None)
+            continue
+        rest = view.original[d.end:]
+        skipped = len(rest) - len(rest.lstrip())
+        targets.append(locate.line_column(min(d.end + skipped, len(view.original)))[0])
+    used = [0] * len(view.directives)
+    kept = []
+    for f in findings:
+        silenced = False
+        for i, (d, line) in enumerate(zip(view.directives, targets, strict=True)):
+            if (line is None or f.line == line) and matches_selector(f, d.selectors):
+                used[i] += 1
+                silenced = True
+        if not silenced:
+            kept.append(f)
+    suppressions = tuple(
+        Suppression(kind=d.kind, selectors=d.selectors, start=d.start, line=locate.line_column(d.start)[0], used=n)
+        for d, n in zip(view.directives, used, strict=True)
+    )
+    return tuple(kept), suppressions
 
 
 def map_to_original(findings: Iterable[Finding], view: View) -> Iterator[Finding]:

@@ -69,6 +69,21 @@ class Finding(_Frozen):
     """The suggested rewrite."""
 
 
+class Suppression(_Frozen):
+    """An inline suppression in the reply, and how many findings it silenced."""
+
+    kind: Literal["disable", "disable-next-line"]
+    """`disable`: the whole reply; `disable-next-line`: the next non-blank line."""
+    selectors: tuple[str, ...]
+    """Categories or rule-id prefixes it silences."""
+    start: int = Field(ge=0)
+    """Offset of the comment in the reply."""
+    line: int = Field(ge=1)
+    """1-based line of the comment."""
+    used: int = Field(ge=0)
+    """How many findings it silenced (0: an unused suppression)."""
+
+
 class Report(_Frozen):
     """The result of linting one reply."""
 
@@ -85,6 +100,8 @@ class Report(_Frozen):
     """complaint-lint version that made the report."""
     pipeline: str
     """spaCy pipeline name and version used to parse the reply."""
+    suppressions: tuple[Suppression, ...] = ()
+    """Inline suppression comments found in the reply."""
 
     @property
     def ok(self) -> bool:

@@ -17,6 +17,17 @@ import regex
 Format = Literal["text", "markdown", "html"]
 FORMATS: tuple[str, ...] = ("text", "markdown", "html")
 
+# Inline suppression: an HTML comment (HTML, Markdown, any export field) or, in plain text and
+# Markdown, a line of its own starting with '#'. Neither is sent to the customer.
+DIRECTIVE_COMMENT = regex.compile(
+    r"<!--[ \t]*complaint-lint:[ \t]*(?P<kind>disable-next-line|disable)[ \t]*=[ \t]*(?P<selectors>[^>]*?)[ \t]*-->"
+    r"(?P<eol>[ \t]*(?:\r\n|\r|\n))?"
+)
+DIRECTIVE_LINE = regex.compile(
+    r"^[ \t]*\#[ \t]*complaint-lint:[ \t]*(?P<kind>disable-next-line|disable)[ \t]*=[ \t]*(?P<selectors>[^\r\n]*?)"
+    r"[ \t]*(?P<eol>\r\n|\r|\n|$)",
+    regex.MULTILINE,
+)
 URL = regex.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+|\b[\w.+-]+@[\w-]+\.[\w.-]+")
 MARKDOWN_CODE = regex.compile(
     r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)|`[^`\n]+`", regex.MULTILINE | regex.DOTALL
@@ -36,6 +47,16 @@ QUOTE_CLASSES = ("gmail_quote", "moz-cite-prefix", "yahoo_quoted", "OutlookMessa
 
 
 @dataclass(frozen=True)
+class Directive:
+    """An inline suppression comment, located in the original string."""
+
+    kind: Literal["disable", "disable-next-line"]
+    selectors: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class View:
     """The text to parse, its map back to the original, and regions that are never flagged."""
 
@@ -49,6 +70,8 @@ class View:
     """Quoted earlier mail, in parsed coordinates."""
     excluded: tuple[tuple[int, int], ...] = ()
     """Code, URLs, markup: never flagged, in parsed coordinates."""
+    directives: tuple[Directive, ...] = ()
+    """Inline suppressions found in the original."""
 
     @property
     def identity(self) -> bool:
@@ -73,17 +96,46 @@ class View:
         return self.ends[-1] if self.ends else 0
 
 
+def find_directives(text: str, fmt: Format) -> list[tuple[Directive, tuple[int, int]]]:
+    """Inline suppressions, each with the span to cut from the parsed text (its line break included)."""
+    patterns = [DIRECTIVE_COMMENT] + ([DIRECTIVE_LINE] if fmt in ("text", "markdown") else [])
+    found = []
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            selectors = tuple(s.strip() for s in regex.split(r"[,\s]+", m.group("selectors")) if s.strip())
+            directive = Directive(m.group("kind"), selectors, m.start(), m.start("eol") if m.group("eol") else m.end())
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            alone = not text[line_start:m.start()].strip()
+            found.append((directive, (line_start if alone else m.start(), m.end() if alone else directive.end)))
+    return sorted(found, key=lambda item: item[0].start)
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """Text without the spans, with each kept character's original offset."""
+    keep = [True] * len(text)
+    for start, end in spans:
+        keep[start:end] = [False] * (end - start)
+    offsets = tuple(i for i, kept in enumerate(keep) if kept)
+    return "".join(text[i] for i in offsets), offsets, tuple(i + 1 for i in offsets)
+
+
 def prepare(text: str, fmt: Format = "text") -> View:
     """The View of a reply in one of the supported formats."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if fmt == "html":
-        return html_view(text)
-    excluded = [m.span() for m in URL.finditer(text)]
+        view = html_view(text)
+        directives = tuple(d for d, _ in find_directives(text, fmt))
+        return View(view.original, view.text, view.starts, view.ends, view.quotes, view.excluded, directives)
+    found = find_directives(text, fmt)
+    parsed, starts, ends = (text, None, None)
+    if found:
+        parsed, starts, ends = _cut(text, [span for _, span in found])
+    excluded = [m.span() for m in URL.finditer(parsed)]
     if fmt == "markdown":
         excluded += [m.span() for pattern in (MARKDOWN_CODE, MARKDOWN_LINK_TARGET, HTML_COMMENT, HTML_TAG)
-                     for m in pattern.finditer(text)]
-    elif fmt != "text":
-        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    return View(text, text, excluded=tuple(sorted(excluded)))
+                     for m in pattern.finditer(parsed)]
+    return View(text, parsed, starts, ends, excluded=tuple(sorted(excluded)), directives=tuple(d for d, _ in found))
 
 
 class _TextExtractor(HTMLParser):
