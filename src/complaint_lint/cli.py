@@ -118,10 +118,13 @@ def check(
     runner = _Run(linter, config, severity, jobs, text_column, stdin_filename, customer)
     results = runner.run(paths)
     if report_unused_suppressions:
+        from .output import locate
+
         for result in results:
             extra = tuple(_unused(result.report))
             if extra:
                 result.report = result.report.model_copy(update={"findings": result.report.findings + extra})
+                result.located = locate(result.source, result.draft, result.report.findings)
     if fix or unsafe_fixes or diff:
         results = runner.apply_fixes(results, unsafe=unsafe_fixes, write=not diff)
     _emit(results, linter, output_format, statistics, quiet, output_file, fixes_shown=not diff)

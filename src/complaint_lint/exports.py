@@ -299,10 +299,11 @@ def read_yaml(raw: str, where: str, text_column: str | None = None) -> list[Resp
     """Responses of a YAML export (a list of mappings, or a mapping holding one)."""
     try:
         data = srsly.yaml_loads(raw)
-    except Exception as exc:  # ruamel raises many error types
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    except Exception as exc:  # srsly wraps ruamel's many error types in a ValueError
+        cause = exc.__cause__ or exc.__context__ or exc
+        mark = getattr(cause, "problem_mark", None)
+        line = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        problem = getattr(cause, "problem", None) or str(cause).splitlines()[0]
         raise ExportError(f"{where}{line}: invalid YAML: {problem}") from None
     if isinstance(data, dict):
         if "macros" in data:
