@@ -27,7 +27,7 @@ def test_version():
 
 
 def test_check_examples_reports_findings_and_exits_1():
-    result = run("check", str(EXAMPLES), "--isolated")
+    result = run("check", str(EXAMPLES))
     assert result.exit_code == 1, result.output
     assert "late-delivery-blame.txt:3:" in result.output
     assert "buck-passing" in result.output and "^" in result.output
@@ -72,7 +72,7 @@ def test_binary_and_invalid_utf8_files_are_errors_and_others_still_checked(tmp_p
     result = run("check", str(tmp_path), "--isolated")
     assert result.exit_code == 2
     assert "a.txt: looks like a binary file" in result.output
-    assert "b.txt: not valid UTF-8" in result.output
+    assert "b.txt:1: not valid UTF-8" in result.output
     assert "c.txt:1:" in result.output
 
 
