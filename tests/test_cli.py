@@ -109,3 +109,42 @@ def test_real_subprocess_on_examples():
     assert proc.returncode == 1, proc.stderr
     assert "billing-argument.txt" in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_jobs_2_gives_the_same_findings_as_jobs_1(tmp_path):
+    export = tmp_path / "many.jsonl"
+    lines = [json.dumps({"id": f"r{i}", "text": t}) for i, t in enumerate(
+        ["That's not my department.", "We'll look into it.", "Thanks, it is fixed. Does that work for you?"] * 4)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = []
+    for jobs in ("1", "2"):
+        proc = subprocess.run([sys.executable, "-m", "complaint_lint", "check", str(export), "--isolated",
+                               "--format", "json", "--jobs", jobs], capture_output=True, text=True, check=False)
+        assert proc.returncode == 1, proc.stderr
+        outputs.append(json.loads(proc.stdout))
+    assert outputs[0] == outputs[1]
+
+
+def test_no_progress_bar_in_pipes(tmp_path):
+    export = tmp_path / "many.jsonl"
+    export.write_text("".join(json.dumps({"id": i, "text": "Thanks, all sorted."}) + "\n" for i in range(60)))
+    proc = subprocess.run([sys.executable, "-m", "complaint_lint", "check", str(export), "--isolated", "-q"],
+                          capture_output=True, text=True, check=False)
+    assert proc.stderr == ""
+
+
+def test_progress_bar_only_on_a_terminal_and_over_50(monkeypatch):
+    from complaint_lint import cli
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    over = cli._progress(51)
+    with over as advance:
+        advance()
+        assert over.bar is not None and over.bar.tasks[0].completed == 1
+    under = cli._progress(50)
+    with under:
+        assert under.bar is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    piped = cli._progress(500)
+    with piped:
+        assert piped.bar is None
