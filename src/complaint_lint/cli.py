@@ -307,6 +307,45 @@ def _emit(results: list, linter, output_format: str, statistics: bool, quiet: bo
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (each loads the pipeline once).")] = 1,
+    config_file: Annotated[Path | None, typer.Option("--config", help="Read settings from this file.")] = None,
+    api_key_env: Annotated[str | None, typer.Option(
+        help="Require the key held in this environment variable in the X-API-Key header.")] = None,
+    cors_origin: Annotated[list[str] | None, typer.Option(help="Allow browser calls from this origin.")] = None,
+    max_body_bytes: Annotated[int, typer.Option(min=1, help="Largest request body.")] = 1_000_000,
+    max_batch: Annotated[int, typer.Option(min=1, help="Most drafts in one batch request.")] = 100,
+) -> None:
+    """Start the HTTP service and the playground (needs complaint-lint[server])."""
+    import os
+
+    try:
+        import uvicorn
+
+        from .server import SETTINGS_ENV, ServerSettings
+    except ImportError:
+        raise _fail("the service needs its extra: pip install 'complaint-lint[server]'") from None
+    try:
+        config = load_config(config_file) if config_file else discover_config(".")
+        key = None
+        if api_key_env:
+            key = os.environ.get(api_key_env)
+            if not key:
+                raise ComplaintLintError(f"--api-key-env {api_key_env}: that environment variable is empty or unset")
+        from .rules import load_rules
+
+        load_rules(config.packs)  # a broken pack fails here, before the server starts
+    except ComplaintLintError as exc:
+        raise _fail(str(exc)) from None
+    settings = ServerSettings(config, key, tuple(cors_origin or ()), max_body_bytes, max_batch)
+    os.environ[SETTINGS_ENV] = settings.to_env()
+    uvicorn.run("complaint_lint.server:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
+
+
+@app.command()
 def evaluate(
     path: Annotated[Path, typer.Argument(help="Labeled JSONL file (spec/FORMAT.md).")],
     no_customer_message: Annotated[bool, typer.Option(help="Lint replies without their customer messages.")] = False,
