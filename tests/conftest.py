@@ -10,3 +10,10 @@ from complaint_lint import Linter
 @pytest.fixture(scope="session")
 def linter() -> Linter:
     return Linter()
+
+
+def pytest_configure(config):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))  # test helpers such as serving.py
