@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-
 from serving import running_server
 
 ROOT = Path(__file__).resolve().parents[1]

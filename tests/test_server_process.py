@@ -6,7 +6,6 @@ import asyncio
 
 import httpx
 import pytest
-
 from serving import running_server
 
 
