@@ -14,7 +14,7 @@ from pathlib import Path
 
 import srsly
 
-from complaint_lint import Linter
+from complaint_lint import Config, Linter
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 
@@ -28,11 +28,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--files", default="ibm_cdp_pairs.jsonl,twcs_pairs.jsonl")
     parser.add_argument("--unflagged", action="store_true", help="print unflagged replies instead")
+    parser.add_argument("--extend-select", default="", help="comma-separated off-by-default categories to run")
     args = parser.parse_args()
     rows = [row for name in args.files.split(",") for row in srsly.read_jsonl(CORPORA / name)]
     random.Random(args.seed).shuffle(rows)
     rows = rows[: args.sample]
-    linter = Linter()
+    extra = tuple(s for s in args.extend_select.split(",") if s)
+    linter = Linter(Config(extend_select=extra))
     reports = list(linter.lint_many([(r["reply"], r["customer_message"]) for r in rows]))
     rates = Counter(c for rep in reports for c in {f.category for f in rep.findings})
     print(f"{len(rows)} replies; share flagged per category:")

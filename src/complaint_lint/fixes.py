@@ -9,17 +9,22 @@ import regex
 from .models import Edit, Finding, Fix
 from .rules import FixSpec
 
-TEMPLATE_FIELD = regex.compile(r"\{(\w+)(?:\|([^{}]*))?\}")
+TEMPLATE_FIELD = regex.compile(r"\{(\w+)(?::(lower|upper|capitalize))?(?:\|([^{}]*))?\}")
 
 
 def render(template: str, values: dict[str, str]) -> str:
-    """Fill `{name}` and `{name|default}` fields; unknown names fall back to their default."""
-    return TEMPLATE_FIELD.sub(lambda m: values.get(m.group(1)) or (m.group(2) or ""), template)
+    """Fill `{name}`, `{name:lower}` and `{name|default}` fields; unknown names take their default."""
+    def field(m: regex.Match) -> str:
+        value = values.get(m.group(1)) or (m.group(3) or "")
+        return getattr(value, m.group(2))() if m.group(2) else value
+
+    return TEMPLATE_FIELD.sub(field, template)
 
 
 def match_case(replacement: str, original: str) -> str:
     """Capitalise the replacement when the words it replaces started a sentence (and vice versa)."""
-    if original[:1].isupper() and replacement[:1].islower():
+    shouted = len(original) > 1 and original.isupper()
+    if original[:1].isupper() and replacement[:1].islower() and not shouted:
         return replacement[0].upper() + replacement[1:]
     starts_with_i = regex.match(r"I\b", replacement) is not None
     if original[:1].islower() and replacement[:1].isupper() and not starts_with_i:
