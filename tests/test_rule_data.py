@@ -33,3 +33,12 @@ def test_every_core_category_has_three_rules():
             "unconfirmed-solution"]
     counts = {c: sum(r.category == c for r in RULESET.rules) for c in core}
     assert all(n >= 3 for n in counts.values()), counts
+
+
+@pytest.mark.parametrize("signal", list(RULESET.signals.values()), ids=lambda s: s.id)
+def test_signal_examples(linter, signal):
+    for text in signal.examples.flag:
+        assert linter.signals(text).get(signal.id), f"signal {signal.id} not found in {text!r}"
+    for text in signal.examples.pass_:
+        found = linter.signals(text).get(signal.id)
+        assert not found, f"signal {signal.id} found in pass example {text!r}: {found}"

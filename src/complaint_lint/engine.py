@@ -103,13 +103,19 @@ class Engine:
 
     # -- the run ---------------------------------------------------------------------------
 
-    def findings(self, text: str, doc: Doc, layout: Layout, complaint: bool) -> list[Finding]:
-        """Every finding of the selected rules in one parsed reply."""
-        raw = self.patterns.run(doc)
-        signals = {
+    def reply_signals(self, doc: Doc, layout: Layout, raw: dict[str, list[Hit]] | None = None
+                      ) -> dict[str, list[Hit]]:
+        """Signals of the reply's body, after `unless` and `voided_by`."""
+        raw = self.patterns.run(doc) if raw is None else raw
+        return {
             name: self._surviving(doc, spec, raw, layout.ignores)
             for name, spec in self.ruleset.signals.items() if spec.applies_to == "reply"
         }
+
+    def findings(self, text: str, doc: Doc, layout: Layout, complaint: bool) -> list[Finding]:
+        """Every finding of the selected rules in one parsed reply."""
+        raw = self.patterns.run(doc)
+        signals = self.reply_signals(doc, layout, raw)
         ctx = Context(text, doc, layout, complaint, self.config, signals, {}, raw, self.ruleset.signals)
         located = Locator(text)
         findings: list[Finding] = []

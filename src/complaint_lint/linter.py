@@ -86,6 +86,14 @@ class Linter:
                 cdoc = next(customer_docs) if ctext else None
                 yield self._report(view, doc if view.text.strip() else None, cdoc, None)
 
+    def signals(self, text: str) -> dict[str, list[str]]:
+        """The signals found in a reply (or, for `applies_to: customer`, in it as a customer message)."""
+        view = self._view(text, None, "text")
+        doc = self.nlp(view.text)
+        found = dict(self.engine.reply_signals(doc, self._layout(view)))
+        found |= self.engine.customer_signals(doc)
+        return {name: [view.text[h.start_char:h.end_char] for h in hits] for name, hits in found.items()}
+
     # -- helpers -----------------------------------------------------------------------------
 
     def _view(self, text: object, customer_message: object, fmt: Format) -> View:

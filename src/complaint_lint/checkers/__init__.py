@@ -11,12 +11,16 @@ from collections.abc import Callable
 import catalogue
 
 from ..errors import RulePackError
+from .context import guarded_by_context
 from .contrast import undone_signal
+from .undone_lead import undone_signal_lead
 
 checkers = catalogue.create("complaint_lint", "checkers", entry_points=True)
 
 CORE_CHECKERS: dict[str, Callable] = {
     "undone-signal": undone_signal,
+    "undone-signal-lead": undone_signal_lead,
+    "guarded-by-context": guarded_by_context,
 }
 
 
