@@ -67,22 +67,36 @@ class Engine:
             compiler.add(RULE + rule.id, rule, source)
             if rule.unless and rule.unless.has_patterns():
                 compiler.add(RULE_UNLESS + rule.id, rule.unless, source)
-        for signal in ruleset.signals.values():
-            source = str(ruleset.sources.get("signal:" + signal.id, signal.id))
-            compiler.add(SIGNAL + signal.id, signal, source)
-            if signal.unless and signal.unless.has_patterns():
-                compiler.add(SIGNAL_UNLESS + signal.id, signal.unless, source)
+        # Replies and customer messages need different signals: two pattern sets, each run once.
+        customer = {s.id for s in ruleset.signals.values() if s.applies_to == "customer"}
+        customer |= {name for s in customer.copy() for name in _referenced(ruleset.signals[s])}
+        reply = {s.id for s in ruleset.signals.values() if s.applies_to == "reply"}
+        reply |= {name for s in reply.copy() for name in _referenced(ruleset.signals[s])}
+        reply |= {name for r in rules for name in (*r.requires, *r.absent, *(r.unless.signals if r.unless else ()))}
+        self._add_signals(compiler, reply)
         self.patterns = compiler.build()
+        customer_compiler = PatternCompiler(nlp)
+        self._add_signals(customer_compiler, customer)
+        self.customer_patterns = customer_compiler.build()
         self.checkers: dict[str, Checker] = {
             rule.id: resolve_checker(rule.checker, str(ruleset.sources.get(rule.id)))
             for rule in rules if rule.kind == "python" and rule.checker
         }
 
+    def _add_signals(self, compiler: PatternCompiler, names: set[str]) -> None:
+        for signal in self.ruleset.signals.values():
+            if signal.id not in names:
+                continue
+            source = str(self.ruleset.sources.get("signal:" + signal.id, signal.id))
+            compiler.add(SIGNAL + signal.id, signal, source)
+            if signal.unless and signal.unless.has_patterns():
+                compiler.add(SIGNAL_UNLESS + signal.id, signal.unless, source)
+
     # -- signals -------------------------------------------------------------------------
 
     def customer_signals(self, doc: Doc) -> dict[str, list[Hit]]:
         """Signals meant for the customer's message (e.g. `complaint`), found in its doc."""
-        raw = self.patterns.run(doc)
+        raw = self.customer_patterns.run(doc)
         found = {}
         for signal in self.ruleset.signals.values():
             if signal.applies_to == "customer":
@@ -203,6 +217,10 @@ class Locator:
         """1-based (line, column) of an offset."""
         i = bisect.bisect_right(self.starts, offset) - 1
         return i + 1, offset - self.starts[i] + 1
+
+
+def _referenced(signal: SignalSpec) -> tuple[str, ...]:
+    return (*signal.voided_by, *(signal.unless.signals if signal.unless else ()))
 
 
 def _scope_bounds(doc: Doc, hit: Hit, scope: str) -> tuple[int, int]:

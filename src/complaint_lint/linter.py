@@ -18,7 +18,7 @@ from .nlp import load_pipeline, pipeline_label
 from .reply import Layout, split_reply
 from .rules import RuleSet, RuleSpec, load_rules
 from .version import __version__
-from .views import Format, View, prepare
+from .views import APOSTROPHES, Format, View, prepare
 
 Item = str | tuple[str, str | None]
 
@@ -111,7 +111,7 @@ class Linter:
 
     def _customer_text(self, view: View, customer_message: str | None) -> str | None:
         if customer_message is not None:
-            return customer_message
+            return customer_message.translate(APOSTROPHES)
         if not view.text.strip():
             return None
         return self._layout(view).quoted_text(view.text) or None
@@ -129,7 +129,12 @@ class Linter:
         findings: tuple[Finding, ...] = ()
         if doc is not None:
             found = self.engine.findings(view.text, doc, self._layout(view), is_complaint)
-            findings = tuple(found) if view.identity else tuple(map_to_original(found, view))
+            if not view.identity:
+                findings = tuple(map_to_original(found, view))
+            elif view.text != view.original:  # same offsets, some characters normalised for parsing
+                findings = tuple(f.model_copy(update={"text": view.original[f.start:f.end]}) for f in found)
+            else:
+                findings = tuple(found)
         findings, suppressions = apply_suppressions(view, findings)
         return Report(findings=findings, complaint=is_complaint, complaint_source=source,
                       verdict=verdict_for(findings), version=__version__, pipeline=self.pipeline,

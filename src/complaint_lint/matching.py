@@ -17,6 +17,11 @@ from .rules import Patterns
 REGEX_TIMEOUT_SECONDS = 0.05
 CAPTURE_KEY = "capture"
 _SEP = "\x1f"
+# Unbounded operators make spaCy's Matcher yield every prefix of every match, which is
+# quadratic on long replies. A trailing "rest of the clause" wildcard is stripped and done
+# in one linear pass instead; any other `*` or `+` is capped at this many tokens.
+MAX_REPEAT = 6
+CLAUSE_TAIL = {"IS_PUNCT": False}
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class CompiledPatterns:
     regexes: list[tuple[str, regex.Pattern]]
     token_captures: dict[str, dict[int, str]]
     dependency_captures: dict[str, dict[int, str]]
+    clause_tails: frozenset[str] = frozenset()
+    """Token-pattern keys whose match runs on to the end of the clause."""
 
     def run(self, doc: Doc) -> dict[str, list[Hit]]:
         """Every match in the doc, grouped by owner label, longest first within a start."""
@@ -50,6 +57,8 @@ class CompiledPatterns:
             hits[strings[key].split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char))
         for key, start, end, align in self.token(doc, with_alignments=True):
             name = strings[key]
+            if name in self.clause_tails:
+                end = _clause_end(doc, end)
             span = doc[start:end]
             captures = _token_captures(doc, start, align, self.token_captures.get(name, {}))
             hits[name.split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char, captures))
@@ -70,6 +79,13 @@ class CompiledPatterns:
                     captures = {k: (m.start(k), m.end(k)) for k, v in m.groupdict().items() if v}
                     hits[owner].append(Hit(span.start, span.end, m.start(), m.end(), captures))
         return hits
+
+
+def _clause_end(doc: Doc, end: int) -> int:
+    """Extend a match over the following tokens up to the next punctuation mark."""
+    while end < len(doc) and not doc[end].is_punct:
+        end += 1
+    return end
 
 
 def _finditer(pattern: regex.Pattern, text: str) -> list[regex.Match]:
@@ -108,6 +124,7 @@ class PatternCompiler:
         self.regexes: list[tuple[str, regex.Pattern]] = []
         self.token_captures: dict[str, dict[int, str]] = {}
         self.dependency_captures: dict[str, dict[int, str]] = {}
+        self.clause_tails: set[str] = set()
 
     def add(self, owner: str, patterns: Patterns, source: str) -> None:
         """Add one owner's patterns; errors name the source file and the pattern."""
@@ -116,6 +133,9 @@ class PatternCompiler:
         for i, pattern in enumerate(patterns.tokens):
             key = f"{owner}{_SEP}t{i}"
             clean, captures = _strip_captures(pattern)
+            clean, tail = _bounded(clean)
+            if tail:
+                self.clause_tails.add(key)
             try:
                 self.token.add(key, [clean])
             except Exception as exc:  # spaCy raises ValueError/MatchPatternError with a long table
@@ -139,7 +159,26 @@ class PatternCompiler:
     def build(self) -> CompiledPatterns:
         """The compiled matchers."""
         return CompiledPatterns(self.phrase, self.token, self.dependency, self.regexes,
-                                self.token_captures, self.dependency_captures)
+                                self.token_captures, self.dependency_captures, frozenset(self.clause_tails))
+
+
+def _bounded(pattern: list[dict]) -> tuple[list[dict], bool]:
+    """Strip a trailing rest-of-clause wildcard (reported as True) and cap other `*` / `+`."""
+    pattern = list(pattern)
+    tail = False
+    last = pattern[-1] if pattern else {}
+    attrs = {k: v for k, v in last.items() if k != "OP"}
+    if len(pattern) > 1 and attrs == CLAUSE_TAIL and last.get("OP") in ("*", "+"):
+        pattern[-1] = dict(CLAUSE_TAIL) if last["OP"] == "+" else None
+        pattern = [p for p in pattern if p is not None]
+        tail = True
+    capped = []
+    for spec in pattern:
+        op = spec.get("OP")
+        if op in ("*", "+"):
+            spec = {**spec, "OP": f"{{{0 if op == '*' else 1},{MAX_REPEAT}}}"}
+        capped.append(spec)
+    return capped, tail
 
 
 def _strip_captures(pattern: list[dict]) -> tuple[list[dict], dict[int, str]]:

@@ -34,6 +34,9 @@ MARKDOWN_CODE = regex.compile(
 )
 MARKDOWN_LINK_TARGET = regex.compile(r"\]\([^)\n]*\)|^[ \t]*\[[^\]\n]+\]:[^\n]*$|<(?:https?://|mailto:)[^>\n]*>",
                                      regex.MULTILINE)
+# The small English pipeline was trained on straight apostrophes: "That’s" gets neither the
+# lemma "be" nor the right tag. The parsed copy swaps them one for one, so offsets do not move.
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\uff07": "'"})
 HTML_COMMENT = regex.compile(r"<!--.*?-->", regex.DOTALL)
 HTML_TAG = regex.compile(r"</?[A-Za-z][^>\n]*>")
 REFERENCE = regex.compile(r"&#?\w+;?")
@@ -135,7 +138,8 @@ def prepare(text: str, fmt: Format = "text") -> View:
     if fmt == "markdown":
         excluded += [m.span() for pattern in (MARKDOWN_CODE, MARKDOWN_LINK_TARGET, HTML_COMMENT, HTML_TAG)
                      for m in pattern.finditer(parsed)]
-    return View(text, parsed, starts, ends, excluded=tuple(sorted(excluded)), directives=tuple(d for d, _ in found))
+    return View(text, parsed.translate(APOSTROPHES), starts, ends, excluded=tuple(sorted(excluded)),
+                directives=tuple(d for d, _ in found))
 
 
 class _TextExtractor(HTMLParser):
@@ -223,6 +227,6 @@ def html_view(source: str) -> View:
     parser.close()
     if parser.quote_stack:  # an unclosed quote runs to the end
         parser.quotes.append((parser.quote_stack[0][1], len(parser.chars)))
-    text = "".join(parser.chars)
+    text = "".join(parser.chars).translate(APOSTROPHES)
     excluded = tuple(m.span() for m in URL.finditer(text))
     return View(source, text, tuple(parser.starts), tuple(parser.ends), tuple(parser.quotes), excluded)
