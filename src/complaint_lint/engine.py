@@ -140,6 +140,7 @@ class Engine:
                 hits = self._match_hits(ctx, rule, raw)
             elif rule.kind == "python":
                 hits = [h for h in self.checkers[rule.id](ctx, rule) if not layout.ignores(h.start_char, h.end_char)]
+                hits = self._unless(ctx, rule, raw, hits)
             else:
                 continue
             ctx.matches[rule.id] = hits
@@ -162,11 +163,14 @@ class Engine:
 
     def _match_hits(self, ctx: Context, rule: RuleSpec, raw: dict[str, list[Hit]]) -> list[Hit]:
         hits = [h for h in raw.get(RULE + rule.id, []) if not ctx.layout.ignores(h.start_char, h.end_char)]
-        if rule.unless:
-            blockers = raw.get(RULE_UNLESS + rule.id, [])
-            hits = [h for h in hits if not _blocked(ctx.doc, h, blockers, rule.unless.signals, ctx.signals,
-                                                    rule.unless.scope, signal_prefix="")]
-        return _longest_first(hits)
+        return _longest_first(self._unless(ctx, rule, raw, hits))
+
+    def _unless(self, ctx: Context, rule: RuleSpec, raw: dict[str, list[Hit]], hits: list[Hit]) -> list[Hit]:
+        if not rule.unless:
+            return hits
+        blockers = raw.get(RULE_UNLESS + rule.id, [])
+        return [h for h in hits if not _blocked(ctx.doc, h, blockers, rule.unless.signals, ctx.signals,
+                                                rule.unless.scope, signal_prefix="")]
 
     def _finding(self, ctx: Context, rule: RuleSpec, hit: Hit | None, located: Locator) -> Finding:
         text = ctx.text

@@ -45,8 +45,8 @@ class CompiledPatterns:
     regexes: list[tuple[str, regex.Pattern]]
     token_captures: dict[str, dict[int, str]]
     dependency_captures: dict[str, dict[int, str]]
-    clause_tails: frozenset[str] = frozenset()
-    """Token-pattern keys whose match runs on to the end of the clause."""
+    clause_tails: dict[str, str | None] = field(default_factory=dict)
+    """Token-pattern keys whose match runs on to the end of the clause (value: the tail's capture)."""
 
     def run(self, doc: Doc) -> dict[str, list[Hit]]:
         """Every match in the doc, grouped by owner label, longest first within a start."""
@@ -57,10 +57,13 @@ class CompiledPatterns:
             hits[strings[key].split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char))
         for key, start, end, align in self.token(doc, with_alignments=True):
             name = strings[key]
-            if name in self.clause_tails:
-                end = _clause_end(doc, end)
-            span = doc[start:end]
             captures = _token_captures(doc, start, align, self.token_captures.get(name, {}))
+            if name in self.clause_tails:
+                tail_start, end = end, _clause_end(doc, end)
+                tail = self.clause_tails[name]
+                if tail and end > tail_start:
+                    captures[tail] = (doc[tail_start].idx, doc[end - 1].idx + len(doc[end - 1]))
+            span = doc[start:end]
             hits[name.split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char, captures))
         if len(self.dependency) and doc.has_annotation("DEP"):
             for key, token_ids in self.dependency(doc):
@@ -124,7 +127,7 @@ class PatternCompiler:
         self.regexes: list[tuple[str, regex.Pattern]] = []
         self.token_captures: dict[str, dict[int, str]] = {}
         self.dependency_captures: dict[str, dict[int, str]] = {}
-        self.clause_tails: set[str] = set()
+        self.clause_tails: dict[str, str | None] = {}
 
     def add(self, owner: str, patterns: Patterns, source: str) -> None:
         """Add one owner's patterns; errors name the source file and the pattern."""
@@ -135,7 +138,7 @@ class PatternCompiler:
             clean, captures = _strip_captures(pattern)
             clean, tail = _bounded(clean)
             if tail:
-                self.clause_tails.add(key)
+                self.clause_tails[key] = captures.pop(len(pattern) - 1, None)
             try:
                 self.token.add(key, [clean])
             except Exception as exc:  # spaCy raises ValueError/MatchPatternError with a long table
@@ -159,7 +162,7 @@ class PatternCompiler:
     def build(self) -> CompiledPatterns:
         """The compiled matchers."""
         return CompiledPatterns(self.phrase, self.token, self.dependency, self.regexes,
-                                self.token_captures, self.dependency_captures, frozenset(self.clause_tails))
+                                self.token_captures, self.dependency_captures, dict(self.clause_tails))
 
 
 def _bounded(pattern: list[dict]) -> tuple[list[dict], bool]:
