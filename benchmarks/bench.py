@@ -201,7 +201,8 @@ def table(r: dict) -> str:
             lines.append(f"| {key} | {v['replies_per_s']:.0f} | {v['words_per_s']:.0f} | {v['seconds']:.2f} |")
     lines += ["", "| ratio | value |", "| --- | ---: |"]
     lines += [f"| {k} | {v:.2f} |" for k, v in r["ratios"].items()]
-    lines += ["", "| latency, one reply at a time | n | p50 ms | p95 ms | p99 ms |", "| --- | ---: | ---: | ---: | ---: |"]
+    lines += ["", "| latency, one reply at a time | n | p50 ms | p95 ms | p99 ms |",
+              "| --- | ---: | ---: | ---: | ---: |"]
     lines += [f"| {k} | {v['n']} | {v['p50']:.1f} | {v['p95']:.1f} | {v['p99']:.1f} |"
               for k, v in r["latency_ms"].items()]
     e = r["email_120_words_ms"]

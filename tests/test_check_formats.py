@@ -36,9 +36,9 @@ def rules_of(report: dict) -> list[tuple[str, int, int, str]]:
 def test_zendesk_export_locates_findings_in_the_file_and_reads_html_macros():
     found = records("zendesk.json")
     lost = found[("zendesk.json", "Parcel lost — courier")]
-    assert ("buck-passing.not-my-department", 6, 102, "not my department") in rules_of(lost)
+    assert ("buck-passing.not-my-department", 6, 95, "That's not my department") in rules_of(lost)
     raw = (DATA / "zendesk.json").read_text(encoding="utf-8").splitlines()[5]
-    assert raw[101:118] == "not my department"
+    assert raw[94:118] == "That's not my department"
     assert not [f for f in found[("zendesk.json", "Refund issued (HTML)")]["findings"]
                 if f["category"] in ("missing-apology", "missing-empathy", "buck-passing")]
 
@@ -58,31 +58,35 @@ def test_json_list_uses_each_customer_message():
 
 def test_jsonl_csv_and_yaml_exports():
     found = records("responses.jsonl", "responses.csv", "responses.yaml")
-    assert ("buck-passing.not-my-department", 1, 36, "not my department") in rules_of(found[("responses.jsonl", "one")])
-    assert ("buck-passing.not-my-department", 4, 7, "not my department") in rules_of(found[("responses.csv", "1")])
-    assert ("buck-passing.not-my-department", 6, 12, "not my department") in rules_of(found[("responses.yaml", "y1")])
+    rule = "buck-passing.not-my-department"
+    assert (rule, 1, 28, "That is not my department") in rules_of(found[("responses.jsonl", "one")])
+    assert (rule, 4, 1, "That's not my department") in rules_of(found[("responses.csv", "1")])
+    assert (rule, 6, 5, "That's not my department") in rules_of(found[("responses.yaml", "y1")])
     assert found[("responses.jsonl", "two")]["findings"] == []
 
 
 def test_markdown_code_links_and_urls_are_not_prose():
     report = records("draft.md")[("draft.md", None)]
     spans = [f for f in report["findings"] if f["category"] == "buck-passing"]
-    assert [(f["line"], f["column"]) for f in spans] == [(11, 8)]
+    assert [(f["line"], f["column"]) for f in spans] == [(11, 1)]
 
 
 def test_html_tags_attributes_head_and_quotes_are_never_flagged():
     report = records("draft.html")[("draft.html", None)]
     spans = [f for f in report["findings"] if f["scope"] == "span"]
-    expected = [("buck-passing.not-my-department", 3, "not my department")]
+    expected = [("buck-passing.not-my-department", 3, "That&rsquo;s not my department")]
     assert [(f["rule"], f["line"], f["text"]) for f in spans] == expected
+    raw = (DATA / "draft.html").read_text(encoding="utf-8")
+    assert all(raw[f["start"]:f["end"]] == f["text"] for f in report["findings"])
     assert report["complaint_source"] == "detected"  # the blockquote is the customer's message
 
 
 def test_eml_lints_the_body_not_headers_and_reads_the_quoted_mail():
     report = records("draft.eml")[("draft.eml", None)]
     assert report["complaint_source"] == "detected"
-    texts = [f["text"] for f in report["findings"] if f["scope"] == "span"]
-    assert texts == ["not my department"]  # once: not the Subject header, not the quote
+    texts = [f["text"] for f in report["findings"] if f["category"] == "buck-passing"]
+    # Once each: not in the Subject header, not in the quoted mail.
+    assert texts == ["That's not my department", "please call the courier"]
 
 
 def test_inline_suppressions_and_unused_report():
@@ -133,7 +137,7 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema():
 def test_github_annotations():
     result = check(str(DATA / "responses.jsonl"), "--format", "github")
     lines = result.stdout.splitlines()
-    assert any(line.startswith("::error file=") and "line=1,col=36" in line
+    assert any(line.startswith("::error file=") and "line=1,col=28" in line
                and "title=buck-passing.not-my-department::[one]" in line for line in lines)
 
 

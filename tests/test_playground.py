@@ -36,7 +36,7 @@ def test_type_see_highlight_apply_fix_and_it_goes_away(base, browser):
     page.fill("#customer", "My parcel never arrived and I was charged twice!")
     page.locator("#draft").press_sequentially("Hi Sam,\n\nThat's not my department, sorry.", delay=5)
     mark = page.locator("#preview mark.c-buck-passing")
-    expect(mark).to_have_text("not my department")
+    expect(mark).to_have_text("That's not my department")
     expect(page.locator("#verdict")).to_have_text("fail")
     expect(page.locator("#findings li")).not_to_have_count(0)
     page.screenshot(path=str(ROOT / "docs" / "playground.png"), full_page=True)
