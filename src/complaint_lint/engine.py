@@ -40,7 +40,7 @@ class Context:
 
     def sentence(self, hit: Hit) -> Span:
         """The sentence that holds the start of a hit."""
-        return self.doc[hit.start].sent
+        return sentence_of(self.doc, hit.start)
 
     def raw_signal(self, name: str) -> list[Hit]:
         """A signal's hits in the body before `voided_by` and `unless` were applied."""
@@ -57,11 +57,12 @@ Checker = Callable[[Context, RuleSpec], Iterable[Hit]]
 class Engine:
     """The selected rules compiled for one pipeline; stateless between replies."""
 
-    def __init__(self, ruleset: RuleSet, rules: tuple[RuleSpec, ...], nlp: Language, config: Config) -> None:
+    def __init__(self, ruleset: RuleSet, rules: tuple[RuleSpec, ...], nlp: Language, config: Config, *,
+                 staged: bool = True) -> None:
         self.ruleset = ruleset
         self.rules = rules
         self.config = config
-        compiler = PatternCompiler(nlp)
+        compiler = PatternCompiler(nlp, staged=staged)
         for rule in rules:
             source = str(ruleset.sources.get(rule.id, rule.id))
             compiler.add(RULE + rule.id, rule, source)
@@ -75,7 +76,7 @@ class Engine:
         reply |= {name for r in rules for name in (*r.requires, *r.absent, *(r.unless.signals if r.unless else ()))}
         self._add_signals(compiler, reply)
         self.patterns = compiler.build()
-        customer_compiler = PatternCompiler(nlp)
+        customer_compiler = PatternCompiler(nlp, staged=staged)
         self._add_signals(customer_compiler, customer)
         self.customer_patterns = customer_compiler.build()
         self.checkers: dict[str, Checker] = {
@@ -223,6 +224,19 @@ class Locator:
         return i + 1, offset - self.starts[i] + 1
 
 
+_SENTENCE_STARTS = "complaint_lint.sentence_starts"
+
+
+def sentence_of(doc: Doc, i: int) -> Span:
+    """The sentence holding token i (`Token.sent` walks the whole doc on every call; this does it once)."""
+    starts = doc.user_data.get(_SENTENCE_STARTS)
+    if starts is None:
+        starts = doc.user_data[_SENTENCE_STARTS] = [s.start for s in doc.sents]
+    k = bisect.bisect_right(starts, i) - 1
+    end = starts[k + 1] if k + 1 < len(starts) else len(doc)
+    return doc[starts[k]:end]
+
+
 def _referenced(signal: SignalSpec) -> tuple[str, ...]:
     return (*signal.voided_by, *(signal.unless.signals if signal.unless else ()))
 
@@ -230,7 +244,7 @@ def _referenced(signal: SignalSpec) -> tuple[str, ...]:
 def _scope_bounds(doc: Doc, hit: Hit, scope: str) -> tuple[int, int]:
     if scope == "document":
         return 0, len(doc.text)
-    sent = doc[hit.start].sent
+    sent = sentence_of(doc, hit.start)
     return sent.start_char, sent.end_char
 
 
@@ -247,13 +261,13 @@ def _blocked(doc: Doc, hit: Hit, blockers: list[Hit], signal_names: tuple[str, .
 
 def _voided(doc: Doc, hit: Hit, voiders: list[Hit]) -> bool:
     """A signal is undone by a voiding one later in its sentence or opening the next one."""
-    sent = doc[hit.start].sent
+    sent = sentence_of(doc, hit.start)
     for v in voiders:
         if v.start_char < hit.end_char:
             continue
         if v.end_char <= sent.end_char:
             return True
-        next_sent = doc[sent.end].sent if sent.end < len(doc) else None
+        next_sent = sentence_of(doc, sent.end) if sent.end < len(doc) else None
         if next_sent is not None and v.start - next_sent.start <= 1 and v.start >= next_sent.start:
             return True
     return False

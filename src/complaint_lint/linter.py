@@ -51,15 +51,19 @@ def _check_text(value: object, what: str) -> str:
 
 
 class Linter:
-    """Lints replies with one loaded pipeline and one compiled rule set; reuse it."""
+    """Lints replies with one loaded pipeline and one compiled rule set; reuse it.
+
+    `staged=False` runs every pattern on every reply instead of only those whose trigger words
+    occur: slower, same findings; it is the reference the staging tests compare against.
+    """
 
     def __init__(self, config: Config | None = None, nlp: Language | None = None, *,
-                 ruleset: RuleSet | None = None) -> None:
+                 ruleset: RuleSet | None = None, staged: bool = True) -> None:
         self.config = config or Config()
         self.nlp = nlp if nlp is not None else load_pipeline(self.config.pipeline)
         self.ruleset = ruleset if ruleset is not None else load_rules(self.config.packs)
         self.rules: tuple[RuleSpec, ...] = select_rules(self.ruleset, self.config)
-        self.engine = Engine(self.ruleset, self.rules, self.nlp, self.config)
+        self.engine = Engine(self.ruleset, self.rules, self.nlp, self.config, staged=staged)
         self.pipeline = pipeline_label(self.nlp)
 
     def lint(self, text: str, *, customer_message: str | None = None,

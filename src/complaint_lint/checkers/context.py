@@ -41,6 +41,8 @@ def guarded_by_context(ctx: Context, rule: RuleSpec) -> Iterator[Hit]:
         blockers = ctx.raw.get(RULE_UNLESS + rule.id, [])
         hits = [h for h in hits if not _blocked(ctx.doc, h, blockers, rule.unless.signals, ctx.signals,
                                                 rule.unless.scope, signal_prefix="")]
+    if not hits:
+        return
     patterns = rule.options.get("before_tokens") or []
     window = int(rule.options.get("window", 1))
     starts: list[int] = []

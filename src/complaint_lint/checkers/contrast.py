@@ -28,7 +28,7 @@ def undone_signal(ctx: Context, rule: RuleSpec) -> Iterator[Hit]:
         if (hit.start_char, hit.end_char) in surviving:
             continue
         after = next((v for v in voiders if v.start_char >= hit.end_char), None)
-        if after is None or ctx.doc[after.start].sent.start > ctx.sentence(hit).end:
+        if after is None or ctx.sentence(after).start > ctx.sentence(hit).end:
             continue
         captures = {"signal": (hit.start_char, hit.end_char)}
         yield Hit(hit.start, after.end, hit.start_char, after.end_char, captures)

@@ -1,0 +1,168 @@
+"""Trigger words: the literal a pattern cannot match without, so most patterns never run on a reply.
+
+spaCy's Matcher tries every pattern at every token. Most rule patterns name at least one
+word that any match must contain ("department", a lemma of "apologise"); grouping patterns
+by that word and running a group only when the word is in the reply gives the same matches
+for a fraction of the work. A pattern with no such word is always run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.attrs import LEMMA, LOWER, NORM
+from spacy.strings import StringStore
+from spacy.tokens import Doc
+
+# Token attributes a trigger may use: the doc's value set for each is read in one array.
+ATTRIBUTE_IDS = {"LOWER": LOWER, "NORM": NORM, "LEMMA": LEMMA}
+_ARRAY_ATTRS = list(ATTRIBUTE_IDS.values())
+# Case-sensitive text attributes gate through LOWER: a superset, so nothing is lost.
+_AS_LOWER = {"ORTH", "TEXT", "LOWER"}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A match needs a token whose `attr` value is one of `values` (string hashes)."""
+
+    attr: str
+    values: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Every trigger a pattern needs (the first is the rarest: the anchor of its windows)."""
+
+    triggers: tuple[Trigger, ...]
+
+
+class Present:
+    """Where each LOWER, NORM and LEMMA value (a string hash) occurs in a doc."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.where: dict[str, dict[int, list[int]]] = {name: {} for name in ATTRIBUTE_IDS}
+        if len(doc):
+            table = doc.to_array(_ARRAY_ATTRS)
+            for column, name in enumerate(ATTRIBUTE_IDS):
+                where = self.where[name]
+                for position, value in enumerate(table[:, column].tolist()):
+                    where.setdefault(value, []).append(position)
+
+    def holds(self, trigger: Trigger) -> bool:
+        """True if one of the trigger's values occurs in the doc."""
+        return not trigger.values.isdisjoint(self.where[trigger.attr].keys())
+
+    def positions(self, trigger: Trigger) -> list[int]:
+        """Token indices holding one of the trigger's values, in order."""
+        where = self.where[trigger.attr]
+        return sorted(p for v in trigger.values if v in where for p in where[v])
+
+
+class GateIndex:
+    """Finds the gates a doc opens by looking up its words, not by testing every gate."""
+
+    def __init__(self, gates: list[Gate]) -> None:
+        self.gates = gates
+        self.always = [i for i, g in enumerate(gates) if not g.triggers]
+        self.by_anchor: dict[tuple[str, int], list[int]] = {}
+        for i, gate in enumerate(gates):
+            if gate.triggers:
+                anchor = gate.triggers[0]
+                for value in anchor.values:
+                    self.by_anchor.setdefault((anchor.attr, value), []).append(i)
+
+    def opened(self, present: Present) -> list[int]:
+        """Indices of the gates whose every trigger occurs in the doc, in order."""
+        candidates = set(self.always)
+        by_anchor = self.by_anchor
+        for attr, where in present.where.items():
+            for value in where:
+                found = by_anchor.get((attr, value))
+                if found:
+                    candidates.update(found)
+        gates, holds = self.gates, present.holds
+        return [i for i in sorted(candidates) if len(gates[i].triggers) == 1 or all(map(holds, gates[i].triggers[1:]))]
+
+
+def token_gate(pattern: list[dict], strings: StringStore, stop_words: set[str]) -> tuple[Gate, int | None, int | None]:
+    """The words a token pattern needs, and how far a match reaches before and after its anchor.
+
+    A reach of None means unbounded (the whole doc is searched).
+    """
+    found = [(i, t, score) for i, spec in enumerate(pattern) if _required(spec)
+             for t, score in _triggers(spec, strings, stop_words)]
+    if not found:
+        return Gate(()), None, None
+    triggers = _ranked(found)
+    anchor = triggers[0]
+    before = after = 0
+    for i, trigger, _ in found:
+        if trigger == anchor:
+            before = _max_add(before, _reach(pattern[:i]))
+            after = _max_add(after, _reach(pattern[i + 1:]))
+    return Gate(triggers), before, after
+
+
+def dependency_gate(pattern: list[dict], strings: StringStore, stop_words: set[str]) -> Gate:
+    """The words a dependency pattern needs (every node must match)."""
+    found = [(i, t, score) for i, node in enumerate(pattern)
+             for t, score in _triggers(node.get("RIGHT_ATTRS", {}), strings, stop_words)]
+    return Gate(_ranked(found)) if found else Gate(())
+
+
+def _ranked(found: list[tuple[int, Trigger, tuple[int, int]]]) -> tuple[Trigger, ...]:
+    # Fewer common words first, then fewer alternatives: the rarest trigger anchors.
+    ordered = sorted(found, key=lambda f: (f[2], sorted(f[1].values)))
+    return tuple(dict.fromkeys(t for _, t, _ in ordered))
+
+
+def _triggers(spec: dict, strings: StringStore, stop_words: set[str]):
+    for attr, value in spec.items():
+        name = attr.upper()
+        words = _literals(value)
+        if words is None or not (name in _AS_LOWER or name in ATTRIBUTE_IDS):
+            continue
+        if name in _AS_LOWER:
+            name, words = "LOWER", [w.lower() for w in words]
+        score = (sum(w.lower() in stop_words for w in words), len(words))
+        yield Trigger(name, frozenset(strings.add(w) for w in words)), score
+
+
+def _reach(specs: list[dict]) -> int | None:
+    """The most tokens a run of specs can consume (None: unbounded)."""
+    total = 0
+    for spec in specs:
+        op = spec.get("OP")
+        if op in (None, "1", "!", "?"):
+            total += 1
+        elif isinstance(op, str) and op.startswith("{") and op[1:-1].split(",")[-1].strip().isdigit():
+            total += int(op[1:-1].split(",")[-1])
+        else:
+            return None
+    return total
+
+
+def _max_add(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else max(a, b)
+
+
+def _required(spec: dict) -> bool:
+    """True if a token spec must match at least one token."""
+    op = spec.get("OP")
+    if op in (None, "1", "+"):
+        return True
+    if isinstance(op, str) and op.startswith("{"):
+        low = op[1:-1].split(",")[0].strip()
+        return low.isdigit() and int(low) >= 1
+    return False
+
+
+def _literals(value: object) -> list[str] | None:
+    """The exact strings a predicate accepts, or None when it is not a plain equality / IN list."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+        words = value["IN"]
+        if words and all(isinstance(w, str) for w in words):
+            return list(words)
+    return None

@@ -1,0 +1,64 @@
+"""Rule files parsed once: the parsed YAML is kept as JSON in the user's cache, keyed by file content.
+
+srsly's YAML parser is pure Python and takes seconds over a rule pack; reading the same data
+back as JSON takes milliseconds. A cache that cannot be read or written is simply not used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import srsly
+
+CACHE_DIR_ENV = "COMPLAINT_LINT_CACHE_DIR"
+NO_CACHE_ENV = "COMPLAINT_LINT_NO_CACHE"
+# Entries from another parser version may differ: the version is part of every key.
+_KEY_PREFIX = f"complaint-lint-yaml-1|srsly-{getattr(srsly, '__version__', '?')}|".encode()
+
+
+def cache_dir() -> Path | None:
+    """Where parsed rule files are kept, or None when caching is turned off."""
+    if os.environ.get(NO_CACHE_ENV):
+        return None
+    if os.environ.get(CACHE_DIR_ENV):
+        return Path(os.environ[CACHE_DIR_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "complaint-lint" / "rules"
+
+
+def read_yaml(path: Path) -> Any:
+    """The parsed content of a YAML file, from the cache when this exact content was parsed before."""
+    raw = path.read_bytes()
+    folder = cache_dir()
+    entry = folder / f"{hashlib.sha256(_KEY_PREFIX + raw).hexdigest()[:40]}.json" if folder else None
+    if entry is not None:
+        try:
+            return srsly.read_json(entry)
+        except (OSError, ValueError):
+            pass  # not cached yet, or unreadable: parse the YAML
+    data = srsly.yaml_loads(raw.decode("utf-8-sig"))
+    if entry is not None:
+        _store(entry, data)
+    return data
+
+
+def _store(entry: Path, data: Any) -> None:
+    text = srsly.json_dumps(data)
+    if srsly.json_loads(text) != data:
+        return  # YAML that JSON cannot hold exactly (e.g. non-string keys) is never cached
+    tmp = None
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, entry)  # atomic: a concurrent reader sees the old state or the whole entry
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

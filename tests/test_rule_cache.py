@@ -1,0 +1,84 @@
+"""Parsed rule files are cached by content; a broken or missing cache never changes what loads."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import srsly
+
+from complaint_lint import yamlcache
+from complaint_lint.packs import core_pack
+
+RULE_TEXT = "id: demo\nwords: [late, 'no', yes]\n"
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(yamlcache.CACHE_DIR_ENV, str(folder))
+    monkeypatch.delenv(yamlcache.NO_CACHE_ENV, raising=False)
+    return folder
+
+
+def _yaml(tmp_path, text=RULE_TEXT):
+    path = tmp_path / "demo.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_second_read_comes_from_the_cache(tmp_path, cache, monkeypatch):
+    path = _yaml(tmp_path)
+    first = yamlcache.read_yaml(path)
+    assert len(list(cache.glob("*.json"))) == 1
+
+    def no_parsing(_):
+        raise AssertionError("YAML parsed again")
+
+    monkeypatch.setattr(srsly, "yaml_loads", no_parsing)
+    assert yamlcache.read_yaml(path) == first == {"id": "demo", "words": ["late", "no", "yes"]}
+
+
+def test_changed_content_is_parsed_again(tmp_path, cache):
+    path = _yaml(tmp_path)
+    yamlcache.read_yaml(path)
+    path.write_text("id: demo\nwords: [early]\n", encoding="utf-8")
+    assert yamlcache.read_yaml(path)["words"] == ["early"]
+
+
+def test_corrupt_entry_falls_back_to_parsing(tmp_path, cache):
+    path = _yaml(tmp_path)
+    expected = yamlcache.read_yaml(path)
+    for entry in cache.glob("*.json"):
+        entry.write_text("{not json", encoding="utf-8")
+    assert yamlcache.read_yaml(path) == expected
+
+
+def test_unwritable_cache_is_not_an_error(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv(yamlcache.CACHE_DIR_ENV, str(blocker / "cache"))
+    assert yamlcache.read_yaml(_yaml(tmp_path))["id"] == "demo"
+
+
+def test_cache_can_be_turned_off(tmp_path, cache, monkeypatch):
+    monkeypatch.setenv(yamlcache.NO_CACHE_ENV, "1")
+    yamlcache.read_yaml(_yaml(tmp_path))
+    assert not cache.exists()
+
+
+def test_data_json_cannot_hold_is_never_cached(tmp_path, cache):
+    assert yamlcache.read_yaml(_yaml(tmp_path, "1: one\n")) == {1: "one"}
+    assert not list(cache.glob("*.json"))
+
+
+def test_every_core_rule_file_reads_back_identically(tmp_path, cache):
+    pack = tmp_path / "pack"
+    shutil.copytree(core_pack(), pack)  # a snapshot: the working tree may change under a long test run
+    files = sorted(pack.rglob("*.yml"))
+    assert len(files) > 40
+    for path in files:
+        yamlcache.read_yaml(path)  # cold: parse and store
+    assert len(list(cache.glob("*.json"))) == len({p.read_bytes() for p in files})
+    for path in files:
+        assert yamlcache.read_yaml(path) == srsly.yaml_loads(path.read_text(encoding="utf-8")), path
