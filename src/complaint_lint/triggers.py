@@ -62,26 +62,34 @@ class GateIndex:
     """Finds the gates a doc opens by looking up its words, not by testing every gate."""
 
     def __init__(self, gates: list[Gate]) -> None:
-        self.gates = gates
-        self.always = [i for i, g in enumerate(gates) if not g.triggers]
-        self.by_anchor: dict[tuple[str, int], list[int]] = {}
-        for i, gate in enumerate(gates):
-            if gate.triggers:
-                anchor = gate.triggers[0]
-                for value in anchor.values:
-                    self.by_anchor.setdefault((anchor.attr, value), []).append(i)
+        ids: dict[Trigger, int] = {}
+        self.gates = [tuple(ids.setdefault(t, len(ids)) for t in g.triggers) for g in gates]
+        self.always = [i for i, g in enumerate(self.gates) if not g]
+        # word -> the triggers it satisfies, and anchor trigger -> the gates it anchors
+        self.by_value: dict[str, dict[int, list[int]]] = {name: {} for name in ATTRIBUTE_IDS}
+        for trigger, k in ids.items():
+            for value in trigger.values:
+                self.by_value[trigger.attr].setdefault(value, []).append(k)
+        self.by_anchor: dict[int, list[int]] = {}
+        for i, g in enumerate(self.gates):
+            if g:
+                self.by_anchor.setdefault(g[0], []).append(i)
 
     def opened(self, present: Present) -> list[int]:
         """Indices of the gates whose every trigger occurs in the doc, in order."""
-        candidates = set(self.always)
-        by_anchor = self.by_anchor
+        held: set[int] = set()
         for attr, where in present.where.items():
+            by_value = self.by_value[attr]
             for value in where:
-                found = by_anchor.get((attr, value))
+                found = by_value.get(value)
                 if found:
-                    candidates.update(found)
-        gates, holds = self.gates, present.holds
-        return [i for i in sorted(candidates) if len(gates[i].triggers) == 1 or all(map(holds, gates[i].triggers[1:]))]
+                    held.update(found)
+        opened = list(self.always)
+        for anchor in held:
+            for i in self.by_anchor.get(anchor, ()):
+                if all(k in held for k in self.gates[i]):
+                    opened.append(i)
+        return sorted(opened)
 
 
 def token_gate(pattern: list[dict], strings: StringStore, stop_words: set[str]) -> tuple[Gate, int | None, int | None]:
