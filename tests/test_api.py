@@ -151,3 +151,10 @@ def test_no_liability_style_reports_admissions_of_legal_fault():
     found = [f for f in strict.findings if f.category == "liability"]
     assert found and found[0].severity == "info"
     assert "sorry" in found[0].fix.edits[0].replacement
+
+
+def test_clause_tail_stops_at_a_link_instead_of_losing_the_finding(linter):
+    reply = "You can contact AT&T directly here using this link https://example.com/help for billing."
+    report = linter.lint(reply, customer_message="You charged me twice, this is a disgrace!")
+    spans = [f.text for f in report.findings if f.category == "buck-passing"]
+    assert spans == ["You can contact AT&T directly here using this link"]

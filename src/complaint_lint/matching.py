@@ -143,8 +143,12 @@ def _dependency_matches(doc: Doc, groups: list[tuple[Gate, DependencyMatcher]]) 
 
 
 def _clause_end(doc: Doc, end: int) -> int:
-    """Extend a match over the following tokens up to the next punctuation mark."""
-    while end < len(doc) and not doc[end].is_punct:
+    """Extend a match over the following tokens up to the next punctuation mark, link or address.
+
+    A link or email address ends the clause: running into one would make the match overlap
+    text that is never linted, and the whole finding would be dropped.
+    """
+    while end < len(doc) and not (doc[end].is_punct or doc[end].like_url or doc[end].like_email):
         end += 1
     return end
 
