@@ -10,7 +10,11 @@ from complaint_lint import ComplaintLintError, evaluate
 from complaint_lint.evaluate import format_evaluation
 
 DEV_SET = Path(__file__).resolve().parents[1] / "spec" / "examples.jsonl"
-MACRO_F1_FLOOR = 0.75
+# The detection-quality targets on the development set.
+CATEGORY_F1_FLOOR = 0.90
+MACRO_F1_FLOOR = 0.92
+CLEAN_PASS_FLOOR = 0.95
+SPAN_HIT_FLOOR = 0.95
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +25,16 @@ def result(linter):
 def test_macro_f1_floor(result):
     assert result.rows == 450
     assert result.macro_f1 >= MACRO_F1_FLOOR, format_evaluation(result)
+
+
+def test_every_category_f1_floor(result):
+    weak = {s.category: round(s.f1, 3) for s in result.scores if s.f1 < CATEGORY_F1_FLOOR}
+    assert not weak, format_evaluation(result)
+
+
+def test_clean_replies_pass_and_spans_hit(result):
+    assert result.clean_pass_rate >= CLEAN_PASS_FLOOR, format_evaluation(result)
+    assert result.span_hit_rate >= SPAN_HIT_FLOOR, format_evaluation(result)
 
 
 def test_no_apology_or_empathy_findings_on_non_complaints(result):
