@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -263,7 +262,7 @@ def _bounded(pattern: list[dict]) -> tuple[list[dict], bool]:
 def _strip_captures(pattern: list[dict]) -> tuple[list[dict], dict[int, str]]:
     clean, captures = [], {}
     for i, spec in enumerate(pattern):
-        spec = copy.deepcopy(spec)
+        spec = dict(spec)  # only the top-level `capture` key is removed
         name = spec.pop(CAPTURE_KEY, None)
         if name:
             captures[i] = name
