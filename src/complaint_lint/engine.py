@@ -227,11 +227,17 @@ class Locator:
 _SENTENCE_STARTS = "complaint_lint.sentence_starts"
 
 
-def sentence_of(doc: Doc, i: int) -> Span:
-    """The sentence holding token i (`Token.sent` walks the whole doc on every call; this does it once)."""
+def sentence_starts(doc: Doc) -> list[int]:
+    """First token of each sentence, computed once per doc (`Token.sent` walks the whole doc each call)."""
     starts = doc.user_data.get(_SENTENCE_STARTS)
     if starts is None:
         starts = doc.user_data[_SENTENCE_STARTS] = [s.start for s in doc.sents]
+    return starts
+
+
+def sentence_of(doc: Doc, i: int) -> Span:
+    """The sentence holding token i."""
+    starts = sentence_starts(doc)
     k = bisect.bisect_right(starts, i) - 1
     end = starts[k + 1] if k + 1 < len(starts) else len(doc)
     return doc[starts[k]:end]
@@ -243,7 +249,7 @@ def _referenced(signal: SignalSpec) -> tuple[str, ...]:
 
 def _scope_bounds(doc: Doc, hit: Hit, scope: str) -> tuple[int, int]:
     if scope == "document":
-        return 0, len(doc.text)
+        return 0, doc[-1].idx + len(doc[-1].text_with_ws)  # len(doc.text) without joining every token
     sent = sentence_of(doc, hit.start)
     return sent.start_char, sent.end_char
 

@@ -48,10 +48,6 @@ class Present:
                 for position, value in enumerate(table[:, column].tolist()):
                     where.setdefault(value, []).append(position)
 
-    def holds(self, trigger: Trigger) -> bool:
-        """True if one of the trigger's values occurs in the doc."""
-        return not trigger.values.isdisjoint(self.where[trigger.attr].keys())
-
     def positions(self, trigger: Trigger) -> list[int]:
         """Token indices holding one of the trigger's values, in order."""
         where = self.where[trigger.attr]

@@ -34,7 +34,7 @@ def guarded_by_context(ctx: Context, rule: RuleSpec) -> Iterator[Hit]:
     that window: a promise that answers the agent's own request for details ("Can you send us a
     screenshot? We'll take a look") is conditional on the customer and is not judged alone.
     """
-    from ..engine import RULE, RULE_UNLESS, _blocked, _longest_first
+    from ..engine import RULE, RULE_UNLESS, _blocked, _longest_first, sentence_starts
 
     hits = [h for h in ctx.raw.get(RULE + rule.id, []) if not ctx.layout.ignores(h.start_char, h.end_char)]
     if rule.unless:
@@ -49,12 +49,12 @@ def guarded_by_context(ctx: Context, rule: RuleSpec) -> Iterator[Hit]:
     if patterns:
         starts = [start for _, start, _ in _context_matcher(ctx, rule, patterns)(ctx.doc)
                   if not ctx.layout.ignores(ctx.doc[start].idx, ctx.doc[start].idx + 1)]
-    sentences = list(ctx.doc.sents)
-    first_token = {s.start: i for i, s in enumerate(sentences)}
+    sentences = sentence_starts(ctx.doc)
+    first_token = {start: i for i, start in enumerate(sentences)}
     for hit in _longest_first(hits):
         sent = ctx.sentence(hit)
         index = first_token.get(sent.start, 0)
-        window_start = sentences[max(0, index - window)].start
+        window_start = sentences[max(0, index - window)]
         if any(window_start <= s < sent.start for s in starts):
             continue
         yield hit
