@@ -11,6 +11,7 @@ from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from .errors import RulePackError
+from .regexgate import needles
 from .rules import Patterns
 from .triggers import Gate, GateIndex, Present, dependency_gate, token_gate
 
@@ -22,6 +23,8 @@ _SEP = "\x1f"
 # in one linear pass instead; any other `*` or `+` is capped at this many tokens.
 MAX_REPEAT = 6
 CLAUSE_TAIL = {"IS_PUNCT": False}
+# The annotations a Matcher checks on every call unless told they are there.
+_ANNOTATIONS = ("TAG", "POS", "MORPH", "LEMMA", "DEP")
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,8 @@ class CompiledPatterns:
     token_groups: list[TokenGroup]
     """Token matchers, each run only where the words its patterns need are in the doc."""
     dependency_groups: list[tuple[Gate, DependencyMatcher]]
-    regexes: list[tuple[str, regex.Pattern]]
+    regexes: list[tuple[str, regex.Pattern, tuple[str, ...] | None]]
+    """Owner, compiled regex, and the case-folded words any match contains (None: always run)."""
     token_captures: dict[str, dict[int, str]]
     dependency_captures: dict[str, dict[int, str]]
     clause_tails: dict[str, str | None] = field(default_factory=dict)
@@ -77,7 +81,7 @@ class CompiledPatterns:
             span = doc[start:end]
             hits[strings[key].split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char))
         opened = [self.token_groups[i] for i in self.token_index.opened(present)]
-        for key, start, end, align in _token_matches(doc, opened, present):
+        for key, start, end, align in _token_matches(doc, opened, present, _annotated(doc)):
             name = strings[key]
             captures = _token_captures(doc, start, align, self.token_captures.get(name, {}))
             if name in self.clause_tails:
@@ -99,7 +103,10 @@ class CompiledPatterns:
                 }
                 hits[name.split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char, captures))
         text = doc.text if self.regexes else ""  # Doc.text joins every token: once per doc
-        for owner, pattern in self.regexes:
+        folded = text.casefold()
+        for owner, pattern, words in self.regexes:
+            if words is not None and not any(word in folded for word in words):
+                continue  # the regex needs one of these words and the reply has none
             for m in _finditer(pattern, text):
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 if span is not None and len(span):
@@ -108,16 +115,22 @@ class CompiledPatterns:
         return hits
 
 
-def _token_matches(doc: Doc, groups: list[TokenGroup], present: Present) -> list:
+def _annotated(doc: Doc) -> bool:
+    """Whether the doc has every annotation a pattern may test (checked once, not per Matcher call)."""
+    return all(doc.has_annotation(attr) for attr in _ANNOTATIONS)
+
+
+def _token_matches(doc: Doc, groups: list[TokenGroup], present: Present, annotated: bool) -> list:
     found = []
     for group in groups:
         if group.before is None or group.after is None:
-            found += group.matcher(doc, with_alignments=True)
+            found += group.matcher(doc, with_alignments=True, allow_missing=annotated)
             continue
         # Only the stretches around the anchor word can hold a match: search just those.
         for lo, hi in _windows(present.positions(group.gate.triggers[0]), group.before, group.after, len(doc)):
             found += [(key, lo + start, lo + end, align)
-                      for key, start, end, align in group.matcher(doc[lo:hi], with_alignments=True)]
+                      for key, start, end, align in group.matcher(doc[lo:hi], with_alignments=True,
+                                                                   allow_missing=annotated)]
     # One order whatever the grouping: by position, then by pattern key.
     return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
@@ -191,7 +204,7 @@ class PatternCompiler:
         self.phrase = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.token: dict[Gate, TokenGroup] = {}
         self.dependency: dict[Gate, DependencyMatcher] = {}
-        self.regexes: list[tuple[str, regex.Pattern]] = []
+        self.regexes: list[tuple[str, regex.Pattern, tuple[str, ...] | None]] = []
         self.token_captures: dict[str, dict[int, str]] = {}
         self.dependency_captures: dict[str, dict[int, str]] = {}
         self.clause_tails: dict[str, str | None] = {}
@@ -230,9 +243,10 @@ class PatternCompiler:
             self.dependency_captures[key] = captures
         for i, expression in enumerate(patterns.regex):
             try:
-                self.regexes.append((owner, regex.compile(expression, regex.IGNORECASE | regex.V1)))
+                compiled = regex.compile(expression, regex.IGNORECASE | regex.V1)
             except regex.error as exc:
                 raise RulePackError(f"{source}: key 'regex.{i}': invalid regular expression: {exc}") from exc
+            self.regexes.append((owner, compiled, needles(expression) if self.staged else None))
 
     def build(self) -> CompiledPatterns:
         """The compiled matchers."""

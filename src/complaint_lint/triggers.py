@@ -8,7 +8,8 @@ for a fraction of the work. A pattern with no such word is always run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from spacy.attrs import LEMMA, LOWER, NORM
 from spacy.strings import StringStore
@@ -19,14 +20,29 @@ ATTRIBUTE_IDS = {"LOWER": LOWER, "NORM": NORM, "LEMMA": LEMMA}
 _ARRAY_ATTRS = list(ATTRIBUTE_IDS.values())
 # Case-sensitive text attributes gate through LOWER: a superset, so nothing is lost.
 _AS_LOWER = {"ORTH", "TEXT", "LOWER"}
+# Regex triggers rank after every word list: they are tried on each distinct word of a doc.
+_REGEX_SCORE = (10**6, 10**6)
+_MAX_ANSWERS = 200_000
 
 
 @dataclass(frozen=True)
 class Trigger:
-    """A match needs a token whose `attr` value is one of `values` (string hashes)."""
+    """A match needs a token whose `attr` value is one of `values` (string hashes) or matches `pattern`."""
 
     attr: str
     values: frozenset[int]
+    pattern: str | None = None
+    # Regex answers per string hash, kept across docs: a reply's words are mostly old words.
+    _answers: dict[int, bool] = field(default_factory=dict, hash=False, compare=False, repr=False)
+
+    def accepts(self, value: int, strings: StringStore) -> bool:
+        """Whether a word (string hash) satisfies a regex trigger, as spaCy's REGEX predicate decides."""
+        answer = self._answers.get(value)
+        if answer is None:
+            if len(self._answers) > _MAX_ANSWERS:
+                self._answers.clear()
+            answer = self._answers[value] = re.search(self.pattern, strings[value]) is not None
+        return answer
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,7 @@ class Present:
     """Where each LOWER, NORM and LEMMA value (a string hash) occurs in a doc."""
 
     def __init__(self, doc: Doc) -> None:
+        self.strings = doc.vocab.strings
         self.where: dict[str, dict[int, list[int]]] = {name: {} for name in ATTRIBUTE_IDS}
         if len(doc):
             table = doc.to_array(_ARRAY_ATTRS)
@@ -51,7 +68,13 @@ class Present:
     def positions(self, trigger: Trigger) -> list[int]:
         """Token indices holding one of the trigger's values, in order."""
         where = self.where[trigger.attr]
+        if trigger.pattern is not None:
+            return sorted(p for v, ps in where.items() if trigger.accepts(v, self.strings) for p in ps)
         return sorted(p for v in trigger.values if v in where for p in where[v])
+
+    def holds(self, trigger: Trigger) -> bool:
+        """Whether some word of the doc satisfies a regex trigger."""
+        return any(trigger.accepts(v, self.strings) for v in self.where[trigger.attr])
 
 
 class GateIndex:
@@ -63,6 +86,7 @@ class GateIndex:
         self.always = [i for i, g in enumerate(self.gates) if not g]
         # word -> the triggers it satisfies, and anchor trigger -> the gates it anchors
         self.by_value: dict[str, dict[int, list[int]]] = {name: {} for name in ATTRIBUTE_IDS}
+        self.regex_triggers = [(trigger, k) for trigger, k in ids.items() if trigger.pattern is not None]
         for trigger, k in ids.items():
             for value in trigger.values:
                 self.by_value[trigger.attr].setdefault(value, []).append(k)
@@ -80,6 +104,7 @@ class GateIndex:
                 found = by_value.get(value)
                 if found:
                     held.update(found)
+        held.update(k for trigger, k in self.regex_triggers if present.holds(trigger))
         opened = list(self.always)
         for anchor in held:
             for i in self.by_anchor.get(anchor, ()):
@@ -116,13 +141,16 @@ def dependency_gate(pattern: list[dict], strings: StringStore, stop_words: set[s
 
 def _ranked(found: list[tuple[int, Trigger, tuple[int, int]]]) -> tuple[Trigger, ...]:
     # Fewer common words first, then fewer alternatives: the rarest trigger anchors.
-    ordered = sorted(found, key=lambda f: (f[2], sorted(f[1].values)))
+    ordered = sorted(found, key=lambda f: (f[2], sorted(f[1].values), f[1].pattern or ""))
     return tuple(dict.fromkeys(t for _, t, _ in ordered))
 
 
 def _triggers(spec: dict, strings: StringStore, stop_words: set[str]):
     for attr, value in spec.items():
         name = attr.upper()
+        if name in ATTRIBUTE_IDS and isinstance(value, dict) and set(value) == {"REGEX"}:
+            yield Trigger(name, frozenset(), str(value["REGEX"])), _REGEX_SCORE
+            continue
         words = _literals(value)
         if words is None or not (name in _AS_LOWER or name in ATTRIBUTE_IDS):
             continue
