@@ -72,45 +72,63 @@ class Present:
             return sorted(p for v, ps in where.items() if trigger.accepts(v, self.strings) for p in ps)
         return sorted(p for v in trigger.values if v in where for p in where[v])
 
-    def holds(self, trigger: Trigger) -> bool:
-        """Whether some word of the doc satisfies a regex trigger."""
-        return any(trigger.accepts(v, self.strings) for v in self.where[trigger.attr])
 
 
 class GateIndex:
-    """Finds the gates a doc opens by looking up its words, not by testing every gate."""
+    """Finds the gates a doc opens by looking up its words, not by testing every gate.
+
+    Triggers are bits: a word's lookup gives the bits of every trigger it satisfies and the
+    gates it anchors, and a gate opens when all of its bits are held.
+    """
 
     def __init__(self, gates: list[Gate]) -> None:
         ids: dict[Trigger, int] = {}
-        self.gates = [tuple(ids.setdefault(t, len(ids)) for t in g.triggers) for g in gates]
-        self.always = [i for i, g in enumerate(self.gates) if not g]
-        # word -> the triggers it satisfies, and anchor trigger -> the gates it anchors
-        self.by_value: dict[str, dict[int, list[int]]] = {name: {} for name in ATTRIBUTE_IDS}
-        self.regex_triggers = [(trigger, k) for trigger, k in ids.items() if trigger.pattern is not None]
+        self.masks = [sum(1 << ids.setdefault(t, len(ids)) for t in dict.fromkeys(g.triggers)) for g in gates]
+        self.always = [i for i, g in enumerate(gates) if not g.triggers]
+        anchored: dict[int, list[int]] = {}
+        for i, g in enumerate(gates):
+            if g.triggers:
+                anchored.setdefault(ids[g.triggers[0]], []).append(i)
+        # word -> (bits of the triggers it satisfies, gates anchored by one of them)
+        self.by_value: dict[str, dict[int, tuple[int, tuple[int, ...]]]] = {name: {} for name in ATTRIBUTE_IDS}
         for trigger, k in ids.items():
             for value in trigger.values:
-                self.by_value[trigger.attr].setdefault(value, []).append(k)
-        self.by_anchor: dict[int, list[int]] = {}
-        for i, g in enumerate(self.gates):
-            if g:
-                self.by_anchor.setdefault(g[0], []).append(i)
+                bits, gate_ids = self.by_value[trigger.attr].get(value, (0, ()))
+                self.by_value[trigger.attr][value] = (bits | 1 << k, gate_ids + tuple(anchored.get(k, ())))
+        self.regex_triggers = {name: [(t, k, tuple(anchored.get(k, ()))) for t, k in ids.items()
+                                      if t.pattern is not None and t.attr == name] for name in ATTRIBUTE_IDS}
+        self._regex_answers: dict[str, dict[int, tuple[int, tuple[int, ...]]]] = {name: {} for name in ATTRIBUTE_IDS}
 
     def opened(self, present: Present) -> list[int]:
         """Indices of the gates whose every trigger occurs in the doc, in order."""
-        held: set[int] = set()
+        held = 0
+        candidates: set[int] = set()
         for attr, where in present.where.items():
             by_value = self.by_value[attr]
+            regexes = self.regex_triggers[attr]
             for value in where:
                 found = by_value.get(value)
                 if found:
-                    held.update(found)
-        held.update(k for trigger, k in self.regex_triggers if present.holds(trigger))
-        opened = list(self.always)
-        for anchor in held:
-            for i in self.by_anchor.get(anchor, ()):
-                if all(k in held for k in self.gates[i]):
-                    opened.append(i)
-        return sorted(opened)
+                    held |= found[0]
+                    candidates.update(found[1])
+                if regexes:
+                    bits, gate_ids = self._regex_hits(attr, value, present.strings)
+                    held |= bits
+                    candidates.update(gate_ids)
+        return sorted([i for i in candidates if not self.masks[i] & ~held] + self.always)
+
+    def _regex_hits(self, attr: str, value: int, strings: StringStore) -> tuple[int, tuple[int, ...]]:
+        answers = self._regex_answers[attr]
+        hit = answers.get(value)
+        if hit is None:
+            if len(answers) > _MAX_ANSWERS:
+                answers.clear()
+            bits, gate_ids = 0, ()
+            for trigger, k, anchored in self.regex_triggers[attr]:
+                if trigger.accepts(value, strings):
+                    bits, gate_ids = bits | 1 << k, gate_ids + anchored
+            hit = answers[value] = (bits, gate_ids)
+        return hit
 
 
 def token_gate(pattern: list[dict], strings: StringStore, stop_words: set[str]) -> tuple[Gate, int | None, int | None]:
