@@ -74,3 +74,15 @@ def test_unbounded_or_optional_words_do_not_gate(linter):
                                      strings, set())
     assert gate.triggers == ()
     assert before is None and after is None
+
+
+def test_long_optional_run_inside_a_clause_becomes_one_loop():
+    from complaint_lint.matching import _bounded
+
+    run = {"ORTH": {"NOT_IN": [".", "!", "?", ","]}, "OP": "{0,14}"}
+    pattern, tail = _bounded([{"LOWER": "does"}, run, {"ORTH": "?"}])
+    assert pattern[1]["OP"] == "*" and not tail
+    # not followed by a required token, or able to cross punctuation: left as written
+    assert _bounded([{"LOWER": "does"}, run])[0][1]["OP"] == "{0,14}"
+    loose = {"IS_ALPHA": True, "OP": "{0,14}"}
+    assert _bounded([{"LOWER": "does"}, loose, {"ORTH": "?"}])[0][1]["OP"] == "{0,14}"

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from .errors import RulePackError
 from .regexgate import needles
 from .rules import Patterns
-from .triggers import Gate, GateIndex, Present, dependency_gate, token_gate
+from .triggers import Gate, GateIndex, Present, dependency_gate, required, token_gate
 
 REGEX_TIMEOUT_SECONDS = 0.05
 CAPTURE_KEY = "capture"
@@ -21,6 +21,9 @@ _SEP = "\x1f"
 # Unbounded operators make spaCy's Matcher yield every prefix of every match, which is
 # quadratic on long replies. A trailing "rest of the clause" wildcard is stripped and done
 # in one linear pass instead; any other `*` or `+` is capped at this many tokens.
+# A long `{0,n}` forks at every token it may skip, which is far slower than one looping `*`:
+# when its tokens cannot be punctuation and a required token follows, it becomes a `*`
+# that ends with the clause (the same matches, plus any whose run is longer than n).
 MAX_REPEAT = 6
 CLAUSE_TAIL = {"IS_PUNCT": False}
 # The annotations a Matcher checks on every call unless told they are there.
@@ -265,12 +268,29 @@ def _bounded(pattern: list[dict]) -> tuple[list[dict], bool]:
         pattern = [p for p in pattern if p is not None]
         tail = True
     capped = []
-    for spec in pattern:
+    for i, spec in enumerate(pattern):
         op = spec.get("OP")
         if op in ("*", "+"):
             spec = {**spec, "OP": f"{{{0 if op == '*' else 1},{MAX_REPEAT}}}"}
+        elif _long_optional_run(op) and _stops_at_punctuation(spec) and any(map(required, pattern[i + 1:])):
+            spec = {**spec, "OP": "*"}
         capped.append(spec)
     return capped, tail
+
+
+def _long_optional_run(op: object) -> bool:
+    """`{0,n}` with n above the cap for `*`."""
+    bounds = op[1:-1].split(",") if isinstance(op, str) and op.startswith("{") else []
+    return len(bounds) == 2 and bounds[0].strip() == "0" and bounds[1].strip().isdigit() \
+        and int(bounds[1]) > MAX_REPEAT
+
+
+def _stops_at_punctuation(spec: dict) -> bool:
+    """Whether a token spec rejects sentence punctuation, so a run of it ends with the clause."""
+    if spec.get("IS_PUNCT") is False:
+        return True
+    return any(isinstance(value, dict) and {".", "!", "?"} <= set(value.get("NOT_IN", ()))
+               for attr, value in spec.items() if attr.upper() in ("ORTH", "TEXT", "LOWER", "NORM"))
 
 
 def _strip_captures(pattern: list[dict]) -> tuple[list[dict], dict[int, str]]:

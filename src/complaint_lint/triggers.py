@@ -136,7 +136,7 @@ def token_gate(pattern: list[dict], strings: StringStore, stop_words: set[str]) 
 
     A reach of None means unbounded (the whole doc is searched).
     """
-    found = [(i, t, score) for i, spec in enumerate(pattern) if _required(spec)
+    found = [(i, t, score) for i, spec in enumerate(pattern) if required(spec)
              for t, score in _triggers(spec, strings, stop_words)]
     if not found:
         return Gate(()), None, None
@@ -196,7 +196,7 @@ def _max_add(a: int | None, b: int | None) -> int | None:
     return None if a is None or b is None else max(a, b)
 
 
-def _required(spec: dict) -> bool:
+def required(spec: dict) -> bool:
     """True if a token spec must match at least one token."""
     op = spec.get("OP")
     if op in (None, "1", "+"):
