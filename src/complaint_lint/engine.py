@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span
 
 from .checkers import resolve_checker
 from .config import Config
-from .fixes import TEMPLATE_FIELD, build_fix, render
+from .fixes import build_fix, render
 from .matching import Hit, PatternCompiler
 from .models import SEVERITY_RANK, Finding, Severity
 from .reply import Layout
@@ -61,8 +61,6 @@ class Engine:
                  staged: bool = True) -> None:
         self.ruleset = ruleset
         self.rules = rules
-        # Reply signals a fix template names ({remedy}), read once per rule, not per finding.
-        self.fix_fields = {rule.id: _template_names(rule.fix) for rule in self.rules}
         self.config = config
         compiler = PatternCompiler(nlp, staged=staged)
         for rule in rules:
@@ -186,8 +184,6 @@ class Engine:
         values = {"match": text[start:end]}
         if hit is not None:
             values |= {name: text[s:e] for name, (s, e) in hit.captures.items()}
-        values |= {name: self._signal_clause(ctx, name) for name in self.fix_fields[rule.id]
-                   if name not in values and ctx.signals.get(name)}
         insert_at = self._insert_point(ctx, rule, hit)
         fix = build_fix(rule.fix, values, start=start, end=end, insert_at=insert_at, text=text)
         line, column = located.line_column(start)
@@ -196,24 +192,6 @@ class Engine:
             message=render(rule.message, values), start=start, end=end, line=line, column=column,
             text=text[start:end], scope=scope, fix=fix,
         )
-
-    @staticmethod
-    def _signal_clause(ctx: Context, name: str) -> str:
-        """The reply's first hit of a signal, run on to the end of its clause, worded to follow a comma.
-
-        A fix can then name what the reply already offers: `{remedy|I'm putting it right}`
-        becomes "I'll send a replacement today" when the reply says so.
-        """
-        hit = ctx.signals[name][0]
-        doc = ctx.doc
-        end = hit.end
-        while end < len(doc) and not (doc[end].is_punct or doc[end].like_url or doc[end].like_email):
-            end += 1
-        words = ctx.text[hit.start_char:doc[end - 1].idx + len(doc[end - 1])].strip()
-        first = doc[hit.start]
-        if first.pos_ != "PROPN" and first.text != "I" and not first.is_upper and words[:1].isupper():
-            words = words[0].lower() + words[1:]  # "We'll refund it" reads "we'll refund it" mid-sentence
-        return words
 
     def _insert_point(self, ctx: Context, rule: RuleSpec, hit: Hit | None) -> int:
         where = rule.fix.at
@@ -232,12 +210,6 @@ class Engine:
             if rule.id.startswith(prefix) and len(prefix) > best:
                 best, chosen = len(prefix), severity
         return chosen
-
-
-def _template_names(fix) -> list[str]:
-    """The field names a fix's templates use."""
-    templates = (fix.replace or "", fix.insert or "", fix.description or "")
-    return [m.group(1) for template in templates for m in TEMPLATE_FIELD.finditer(template)]
 
 
 class Locator:
