@@ -73,7 +73,6 @@ class Present:
         return sorted(p for v in trigger.values if v in where for p in where[v])
 
 
-
 class GateIndex:
     """Finds the gates a doc opens by looking up its words, not by testing every gate.
 
