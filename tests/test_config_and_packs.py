@@ -109,6 +109,19 @@ def test_invalid_token_pattern_names_the_key(tmp_path):
         Linter(Config(packs=(str(tmp_path / "pack"),)))
 
 
+def test_signal_cleared_by_an_unknown_signal_names_the_file(tmp_path):
+    write(tmp_path / "pack" / "signals" / "grumble.yml", """\
+        id: grumble
+        summary: The customer grumbles.
+        applies_to: customer
+        phrases: [not happy]
+        cleared_by: [all-good]
+        examples: {flag: ["I'm not happy.", "Not happy at all."], pass: ["Thanks!", "All good."]}
+        """)
+    with pytest.raises(RulePackError, match=r"grumble\.yml: unknown signal 'all-good'"):
+        load_rules([tmp_path / "pack"])
+
+
 def test_invalid_yaml_is_reported(tmp_path):
     write(tmp_path / "pack" / "politeness" / "no-please.yml", "id: [unclosed\n")
     with pytest.raises(RulePackError, match="invalid YAML"):

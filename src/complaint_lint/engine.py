@@ -105,15 +105,25 @@ class Engine:
         return found
 
     def _surviving(self, doc: Doc, signal: SignalSpec, raw: dict[str, list[Hit]],
-                   excluded: Callable[[int, int], bool]) -> list[Hit]:
+                   excluded: Callable[[int, int], bool], *, clear: bool = True) -> list[Hit]:
         hits = [h for h in raw.get(SIGNAL + signal.id, []) if not excluded(h.start_char, h.end_char)]
         if signal.unless:
             blockers = raw.get(SIGNAL_UNLESS + signal.id, [])
-            hits = [h for h in hits if not _blocked(doc, h, blockers, signal.unless.signals, raw,
+            # A signal named in `unless` counts after its own filters ("said he fixed it" is no fix).
+            named = {SIGNAL + name: self._surviving(doc, self.ruleset.signals[name], raw, excluded, clear=False)
+                     for name in signal.unless.signals}
+            hits = [h for h in hits if not _blocked(doc, h, blockers, signal.unless.signals, named,
                                                     signal.unless.scope)]
         if signal.voided_by:
             voiders = [v for name in signal.voided_by for v in raw.get(SIGNAL + name, [])]
             hits = [h for h in hits if not _voided(doc, h, voiders)]
+        if clear and signal.cleared_by and hits:
+            # The clearing signal's own `cleared_by` is not applied: no chains, no cycles.
+            clearers = [c for name in signal.cleared_by
+                        for c in self._surviving(doc, self.ruleset.signals[name], raw, excluded, clear=False)]
+            if clearers:
+                last = max(c.start_char for c in clearers)
+                hits = [h for h in hits if h.end_char > last]
         return _longest_first(hits)
 
     # -- the run ---------------------------------------------------------------------------
@@ -244,7 +254,7 @@ def sentence_of(doc: Doc, i: int) -> Span:
 
 
 def _referenced(signal: SignalSpec) -> tuple[str, ...]:
-    return (*signal.voided_by, *(signal.unless.signals if signal.unless else ()))
+    return (*signal.voided_by, *signal.cleared_by, *(signal.unless.signals if signal.unless else ()))
 
 
 def _scope_bounds(doc: Doc, hit: Hit, scope: str) -> tuple[int, int]:

@@ -135,6 +135,8 @@ class SignalSpec(Patterns):
     applies_to: Literal["reply", "customer"] = "reply"
     voided_by: tuple[str, ...] = ()
     """Signals that undo this one when they follow it in the same sentence ("sorry, but")."""
+    cleared_by: tuple[str, ...] = ()
+    """Signals that undo every earlier hit of this one, anywhere in the text ("... it works now")."""
     unless: Unless | None = None
     examples: Examples
 
@@ -267,7 +269,7 @@ def _check_references(rules: dict[str, RuleSpec], signals: dict[str, SignalSpec]
             if name not in signals:
                 raise RulePackError(f"{sources[rule.id]}: unknown signal '{name}'")
     for signal in signals.values():
-        names = list(signal.voided_by) + (list(signal.unless.signals) if signal.unless else [])
+        names = [*signal.voided_by, *signal.cleared_by, *(signal.unless.signals if signal.unless else ())]
         for name in names:
             if name not in signals:
                 raise RulePackError(f"{sources['signal:' + signal.id]}: unknown signal '{name}'")
