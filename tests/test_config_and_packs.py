@@ -93,6 +93,10 @@ def test_pack_path_in_config_file_is_relative_to_it(tmp_path):
     (("id: politeness.no-please", "id: politeness.other"), "key 'id': 'politeness.other' must match its path"),
     (("flag: [\"Do it now.\", \"You must do it now.\"]", "flag: [\"Do it now.\"]"), "key 'examples.flag'"),
     (("phrases: [do it now]", "phrases: do it now"), "key 'phrases'"),
+    (("replace: \"could you please do it\"}", "insert: \"Please.\", at: before-signal}"),
+     "'at: before-signal' and 'signal' go together"),
+    (("replace: \"could you please do it\"}", "insert: \"Please.\", at: after-sentence, fallback: \"x\"}"),
+     "'fallback' is only for 'at: before-signal'"),
 ])
 def test_broken_rule_names_file_and_key(tmp_path, change, message):
     text = GOOD_RULE.replace(*change)

@@ -8,37 +8,31 @@ from .rules import RuleSet, RuleSpec
 def rule_markdown(rule: RuleSpec) -> str:
     """One rule's documentation as Markdown."""
     fix = rule.fix
-    action = f"replaces the words with \"{fix.replace}\"" if fix.replace is not None else (
-        f"inserts \"{fix.insert}\" ({fix.at})")
-    lines = [
-        f"## {rule.id}",
-        "",
-        f"{rule.summary}",
-        "",
-        f"Category: `{rule.category}` · severity: `{rule.severity}` · kind: `{rule.kind}`"
-        + ("" if rule.default else " · off by default")
-        + (" · only for complaints" if rule.complaint_only else "")
-        + (f" · only with apology-style `{rule.apology_style}`" if rule.apology_style else ""),
-        "",
-        "### Why is this bad?",
-        "",
-        rule.why.strip(),
-        "",
-        "### Example (flagged)",
-        "",
-        *[f"- {text}" for text in rule.examples.flag],
-        "",
-        "### Use instead (not flagged)",
-        "",
-        *[f"- {text}" for text in rule.examples.pass_],
-        "",
-        "### Fix",
-        "",
-        f"{fix.description}: {action}. Fix safety: `{fix.applicability}`"
-        + (" (applied by `--fix`)." if fix.applicability == "safe" else " (needs `--unsafe-fixes`; review it)."),
-        "",
-    ]
+    lines = [f"## {rule.id}", "", rule.summary, "", _facts(rule), "", "### Why is this bad?", "", rule.why.strip(), "",
+             "### Example (flagged)", "", *[f"- {text}" for text in rule.examples.flag], "",
+             "### Use instead (not flagged)", "", *[f"- {text}" for text in rule.examples.pass_], "",
+             "### Fix", "",
+             f"{fix.description}: {_action(rule)}. Fix safety: `{fix.applicability}`"
+             + (" (applied by `--fix`)." if fix.applicability == "safe" else " (needs `--unsafe-fixes`; review it)."),
+             ""]
     return "\n".join(lines)
+
+
+def _facts(rule: RuleSpec) -> str:
+    return (f"Category: `{rule.category}` · severity: `{rule.severity}` · kind: `{rule.kind}`"
+            + ("" if rule.default else " · off by default")
+            + (" · only for complaints" if rule.complaint_only else "")
+            + (f" · only with apology-style `{rule.apology_style}`" if rule.apology_style else ""))
+
+
+def _action(rule: RuleSpec) -> str:
+    fix = rule.fix
+    if fix.replace is not None:
+        return f"replaces the words with \"{fix.replace}\""
+    if fix.at == "before-signal":
+        where = f"inserts \"{fix.insert}\" before the reply's next sentence with a `{fix.signal}` signal"
+        return where + (f"; with none, \"{fix.fallback}\" after the sentence" if fix.fallback else "")
+    return f"inserts \"{fix.insert}\" ({fix.at})"
 
 
 def rules_markdown(ruleset: RuleSet) -> str:

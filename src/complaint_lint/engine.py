@@ -16,7 +16,7 @@ from .fixes import build_fix, render
 from .matching import Hit, PatternCompiler
 from .models import SEVERITY_RANK, Finding, Severity
 from .reply import Layout
-from .rules import RuleSet, RuleSpec, SignalSpec
+from .rules import FixSpec, RuleSet, RuleSpec, SignalSpec
 
 LINE_BREAK = regex.compile(r"\r\n|\r|\n")
 RULE, SIGNAL, RULE_UNLESS, SIGNAL_UNLESS = "rule:", "signal:", "unless:", "signal-unless:"
@@ -74,6 +74,7 @@ class Engine:
         reply = {s.id for s in ruleset.signals.values() if s.applies_to == "reply"}
         reply |= {name for s in reply.copy() for name in _referenced(ruleset.signals[s])}
         reply |= {name for r in rules for name in (*r.requires, *r.absent, *(r.unless.signals if r.unless else ()))}
+        reply |= {r.fix.signal for r in rules if r.fix.signal}
         self._add_signals(compiler, reply)
         self.patterns = compiler.build()
         customer_compiler = PatternCompiler(nlp, staged=staged)
@@ -194,8 +195,8 @@ class Engine:
         values = {"match": text[start:end]}
         if hit is not None:
             values |= {name: text[s:e] for name, (s, e) in hit.captures.items()}
-        insert_at = self._insert_point(ctx, rule, hit)
-        fix = build_fix(rule.fix, values, start=start, end=end, insert_at=insert_at, text=text)
+        spec, insert_at = self._insert_point(ctx, rule, hit)
+        fix = build_fix(spec, values, start=start, end=end, insert_at=insert_at, text=text)
         line, column = located.line_column(start)
         return Finding(
             rule=rule.id, category=rule.category, severity=self.severity(rule),
@@ -203,15 +204,19 @@ class Engine:
             text=text[start:end], scope=scope, fix=fix,
         )
 
-    def _insert_point(self, ctx: Context, rule: RuleSpec, hit: Hit | None) -> int:
-        where = rule.fix.at
+    def _insert_point(self, ctx: Context, rule: RuleSpec, hit: Hit | None) -> tuple[FixSpec, int]:
+        """The fix to build and where its insertion goes."""
+        spec = rule.fix
+        where = spec.at
+        if where == "before-signal" and spec.signal:
+            return _before_signal(ctx, spec, spec.signal, hit)
         if where == "after-sentence" and hit is not None:
-            return ctx.sentence(hit).end_char
+            return spec, ctx.sentence(hit).end_char
         if where == "before-match" and hit is not None:
-            return hit.start_char
+            return spec, hit.start_char
         if where == "end-of-body":
-            return ctx.layout.body.end
-        return ctx.layout.body.start
+            return spec, ctx.layout.body.end
+        return spec, ctx.layout.body.start
 
     def severity(self, rule: RuleSpec) -> Severity:
         """The rule's severity after config overrides (the longest matching prefix wins)."""
@@ -251,6 +256,23 @@ def sentence_of(doc: Doc, i: int) -> Span:
     k = bisect.bisect_right(starts, i) - 1
     end = starts[k + 1] if k + 1 < len(starts) else len(doc)
     return doc[starts[k]:end]
+
+
+def _before_signal(ctx: Context, spec: FixSpec, signal: str, hit: Hit | None) -> tuple[FixSpec, int]:
+    """Insert before the first later sentence holding the signal ("That's on us." before the remedy).
+
+    The signal only in the matched sentence or before it: insert after the matched sentence.
+    The signal nowhere in the body: the `fallback` template (if any) after the matched sentence.
+    """
+    found = ctx.signals.get(signal, [])
+    sentence = ctx.sentence(hit) if hit is not None else None
+    after = sentence.end_char if sentence is not None else ctx.layout.body.start
+    later = [h for h in found if h.start_char >= after]
+    if later:
+        return spec, ctx.sentence(min(later, key=lambda h: h.start_char)).start_char
+    if found or spec.fallback is None:
+        return spec.model_copy(update={"at": "after-sentence"}), after
+    return spec.model_copy(update={"insert": spec.fallback, "at": "after-sentence"}), after
 
 
 def _referenced(signal: SignalSpec) -> tuple[str, ...]:

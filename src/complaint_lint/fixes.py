@@ -45,7 +45,7 @@ def build_fix(spec: FixSpec, values: dict[str, str], *, start: int, end: int,
     after = text[insert_at:]
     if spec.at in ("after-sentence", "end-of-body") and before and not before[-1].isspace():
         insertion = " " + insertion
-    if spec.at in ("after-greeting", "before-match") and after and not after[0].isspace():
+    if spec.at in ("after-greeting", "before-match", "before-signal") and after and not after[0].isspace():
         insertion = insertion + " "
     return Fix(description=description, applicability=spec.applicability,
                edits=(Edit(start=insert_at, end=insert_at, replacement=insertion),))

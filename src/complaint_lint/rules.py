@@ -61,7 +61,12 @@ class FixSpec(_Strict):
     """Template replacing the finding's span; may use {match} and captured names."""
     insert: str | None = None
     """Template inserted at `at`."""
-    at: Literal["after-greeting", "after-sentence", "before-match", "end-of-body"] | None = None
+    at: Literal["after-greeting", "after-sentence", "before-match", "end-of-body", "before-signal"] | None = None
+    signal: str | None = None
+    """For `at: before-signal`: the signal (e.g. `remedy`) whose sentence the insertion goes before."""
+    fallback: str | None = None
+    """For `at: before-signal`: the template inserted after the matched sentence when the reply has
+    no such signal at all (it can hold a placeholder for what the reply does not say)."""
 
     @model_validator(mode="after")
     def _one_action(self) -> FixSpec:
@@ -69,6 +74,10 @@ class FixSpec(_Strict):
             raise ValueError("a fix needs exactly one of 'replace' or 'insert'")
         if self.insert is not None and self.at is None:
             raise ValueError("an 'insert' fix needs 'at'")
+        if (self.at == "before-signal") != (self.signal is not None):
+            raise ValueError("'at: before-signal' and 'signal' go together")
+        if self.fallback is not None and self.at != "before-signal":
+            raise ValueError("'fallback' is only for 'at: before-signal'")
         return self
 
 
@@ -265,6 +274,7 @@ def _check_references(rules: dict[str, RuleSpec], signals: dict[str, SignalSpec]
     for rule in rules.values():
         names = list(rule.requires) + list(rule.absent) + ([rule.anchor] if rule.anchor else [])
         names += list(rule.unless.signals) if rule.unless else []
+        names += [rule.fix.signal] if rule.fix and rule.fix.signal else []
         for name in names:
             if name not in signals:
                 raise RulePackError(f"{sources[rule.id]}: unknown signal '{name}'")
