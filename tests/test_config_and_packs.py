@@ -146,9 +146,9 @@ def test_runaway_regex_times_out_instead_of_hanging(tmp_path, monkeypatch):
 
     def spy(pattern, text):
         try:
-            return list(pattern.finditer(text, timeout=matching.REGEX_TIMEOUT_SECONDS))
+            return list(pattern.compiled().finditer(text, timeout=matching.REGEX_TIMEOUT_SECONDS))
         except TimeoutError:
-            timeouts.append(pattern.pattern)
+            timeouts.append(pattern.expression)
         return original(pattern, text)
 
     monkeypatch.setattr(matching, "_finditer", spy)

@@ -82,3 +82,32 @@ def test_every_core_rule_file_reads_back_identically(tmp_path, cache):
     assert len(list(cache.glob("*.json"))) == len({p.read_bytes() for p in files})
     for path in files:
         assert yamlcache.read_yaml(path) == srsly.yaml_loads(path.read_text(encoding="utf-8")), path
+
+
+def test_a_regex_checked_once_is_compiled_only_when_a_reply_needs_it(tmp_path, cache):
+    from complaint_lint import Config, Linter, RulePackError
+
+    pack = tmp_path / "pack" / "politeness"
+    pack.mkdir(parents=True)
+    (pack / "no-please.yml").write_text(
+        "id: politeness.no-please\ncategory: politeness\nsummary: Curt.\nwhy: Courtesy.\n"
+        "message: \"'{match}' sounds curt.\"\nregex: ['do\\s+it\\s+now']\n"
+        "fix: {description: Ask politely, replace: could you please do it}\n"
+        "examples: {flag: [Do it now., You must do it now.], pass: [Could you please?, Later.]}\n",
+        encoding="utf-8")
+    config = Config(packs=(str(tmp_path / "pack"),), select=("politeness",))
+
+    def ours(linter):
+        return [p for owner, p, _ in linter.engine.patterns.regexes if owner.endswith("politeness.no-please")]
+
+    first = Linter(config)
+    assert [p._compiled is not None for p in ours(first)] == [True]  # checked at load, then remembered
+    second = Linter(config)
+    assert [p._compiled is not None for p in ours(second)] == [False]
+    assert [f.text for f in second.lint("Please wait.").findings] == []
+    assert [p._compiled is not None for p in ours(second)] == [False]  # no "now" in the reply: never compiled
+    assert [f.text for f in second.lint("Do it now.").findings] == ["Do it now"]
+
+    (pack / "no-please.yml").write_text((pack / "no-please.yml").read_text().replace("now']", "now(']"))
+    with pytest.raises(RulePackError, match=r"no-please\.yml: key 'regex\.0': invalid regular expression"):
+        Linter(config)

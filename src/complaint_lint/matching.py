@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from . import yamlcache
 from .errors import RulePackError
 from .regexgate import needles
 from .rules import Patterns
@@ -64,7 +65,7 @@ class CompiledPatterns:
     token_groups: list[TokenGroup]
     """Token matchers, each run only where the words its patterns need are in the doc."""
     dependency_groups: list[tuple[Gate, DependencyMatcher]]
-    regexes: list[tuple[str, regex.Pattern, tuple[str, ...] | None]]
+    regexes: list[tuple[str, LazyRegex, tuple[str, ...] | None]]
     """Owner, compiled regex, and the case-folded words any match contains (None: always run)."""
     token_captures: dict[str, dict[int, str]]
     dependency_captures: dict[str, dict[int, str]]
@@ -168,9 +169,26 @@ def _clause_end(doc: Doc, end: int) -> int:
     return end
 
 
-def _finditer(pattern: regex.Pattern, text: str) -> list[regex.Match]:
+class LazyRegex:
+    """A rule regex compiled on first use: most replies never hold the words most regexes need."""
+
+    KIND = f"regex-{regex.__version__}-{int(regex.IGNORECASE | regex.V1)}"
+    """Cache key prefix: a regex valid for one engine version may not be for another."""
+
+    def __init__(self, expression: str) -> None:
+        self.expression = expression
+        self._compiled: regex.Pattern | None = None
+
+    def compiled(self) -> regex.Pattern:
+        """The compiled pattern (compiled once)."""
+        if self._compiled is None:
+            self._compiled = regex.compile(self.expression, regex.IGNORECASE | regex.V1)
+        return self._compiled
+
+
+def _finditer(pattern: LazyRegex, text: str) -> list[regex.Match]:
     try:
-        return list(pattern.finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
+        return list(pattern.compiled().finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
     except TimeoutError:
         # A runaway user regex must not hang a pre-send check; it simply finds nothing here.
         return []
@@ -207,7 +225,7 @@ class PatternCompiler:
         self.phrase = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.token: dict[Gate, TokenGroup] = {}
         self.dependency: dict[Gate, DependencyMatcher] = {}
-        self.regexes: list[tuple[str, regex.Pattern, tuple[str, ...] | None]] = []
+        self.regexes: list[tuple[str, LazyRegex, tuple[str, ...] | None]] = []
         self.token_captures: dict[str, dict[int, str]] = {}
         self.dependency_captures: dict[str, dict[int, str]] = {}
         self.clause_tails: dict[str, str | None] = {}
@@ -245,10 +263,13 @@ class PatternCompiler:
             self.dependency[gate] = matcher
             self.dependency_captures[key] = captures
         for i, expression in enumerate(patterns.regex):
-            try:
-                compiled = regex.compile(expression, regex.IGNORECASE | regex.V1)
-            except regex.error as exc:
-                raise RulePackError(f"{source}: key 'regex.{i}': invalid regular expression: {exc}") from exc
+            compiled = LazyRegex(expression)
+            if not yamlcache.is_known_valid(LazyRegex.KIND, expression):
+                try:
+                    compiled.compiled()  # checked now, so a broken pack fails at load and names the key
+                except regex.error as exc:
+                    raise RulePackError(f"{source}: key 'regex.{i}': invalid regular expression: {exc}") from exc
+                yamlcache.remember_valid(LazyRegex.KIND, expression)
             self.regexes.append((owner, compiled, needles(expression) if self.staged else None))
 
     def build(self) -> CompiledPatterns:

@@ -1,7 +1,9 @@
 """Rule files parsed once: the parsed YAML is kept as JSON in the user's cache, keyed by file content.
 
 srsly's YAML parser is pure Python and takes seconds over a rule pack; reading the same data
-back as JSON takes milliseconds. A cache that cannot be read or written is simply not used.
+back as JSON takes milliseconds. Likewise a rule regex that compiled once is marked valid, so
+later processes can compile it only when a reply needs it. A cache that cannot be read or
+written is simply not used.
 """
 
 from __future__ import annotations
@@ -62,3 +64,24 @@ def _store(entry: Path, data: Any) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _marker(kind: str, key: str) -> Path | None:
+    folder = cache_dir()
+    return folder / f"{hashlib.sha256(f'{kind}|{key}'.encode()).hexdigest()[:40]}.ok" if folder else None
+
+
+def is_known_valid(kind: str, key: str) -> bool:
+    """Whether `key` (e.g. a regex with its engine version) was checked valid by an earlier run."""
+    marker = _marker(kind, key)
+    return marker is not None and marker.is_file()
+
+
+def remember_valid(kind: str, key: str) -> None:
+    """Mark `key` as checked valid (best effort)."""
+    marker = _marker(kind, key)
+    if marker is None:
+        return
+    with contextlib.suppress(OSError):
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
