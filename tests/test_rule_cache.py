@@ -84,7 +84,7 @@ def test_every_core_rule_file_reads_back_identically(tmp_path, cache):
         assert yamlcache.read_yaml(path) == srsly.yaml_loads(path.read_text(encoding="utf-8")), path
 
 
-def test_a_regex_checked_once_is_compiled_only_when_a_reply_needs_it(tmp_path, cache):
+def test_patterns_checked_once_are_compiled_only_when_a_reply_needs_them(tmp_path, cache):
     from complaint_lint import Config, Linter, RulePackError
 
     pack = tmp_path / "pack" / "politeness"
@@ -92,6 +92,7 @@ def test_a_regex_checked_once_is_compiled_only_when_a_reply_needs_it(tmp_path, c
     (pack / "no-please.yml").write_text(
         "id: politeness.no-please\ncategory: politeness\nsummary: Curt.\nwhy: Courtesy.\n"
         "message: \"'{match}' sounds curt.\"\nregex: ['do\\s+it\\s+now']\n"
+        "tokens: [[{LOWER: hurry}, {LOWER: up}]]\n"
         "fix: {description: Ask politely, replace: could you please do it}\n"
         "examples: {flag: [Do it now., You must do it now.], pass: [Could you please?, Later.]}\n",
         encoding="utf-8")
@@ -100,13 +101,20 @@ def test_a_regex_checked_once_is_compiled_only_when_a_reply_needs_it(tmp_path, c
     def ours(linter):
         return [p for owner, p, _ in linter.engine.patterns.regexes if owner.endswith("politeness.no-please")]
 
+    def waiting(linter):
+        return [key for g in linter.engine.patterns.token_groups for key, _ in g.pending if "no-please" in key]
+
     first = Linter(config)
     assert [p._compiled is not None for p in ours(first)] == [True]  # checked at load, then remembered
+    assert waiting(first) == []
     second = Linter(config)
     assert [p._compiled is not None for p in ours(second)] == [False]
+    assert len(waiting(second)) == 1
     assert [f.text for f in second.lint("Please wait.").findings] == []
     assert [p._compiled is not None for p in ours(second)] == [False]  # no "now" in the reply: never compiled
-    assert [f.text for f in second.lint("Do it now.").findings] == ["Do it now"]
+    assert len(waiting(second)) == 1  # no "hurry" either
+    assert [f.text for f in second.lint("Do it now. Hurry up.").findings] == ["Do it now", "Hurry up"]
+    assert waiting(second) == []
 
     (pack / "no-please.yml").write_text((pack / "no-please.yml").read_text().replace("now']", "now(']"))
     with pytest.raises(RulePackError, match=r"no-please\.yml: key 'regex\.0': invalid regular expression"):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import regex
+import spacy
+import srsly
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -27,6 +30,9 @@ _SEP = "\x1f"
 # that ends with the clause (the same matches, plus any whose run is longer than n).
 MAX_REPEAT = 6
 CLAUSE_TAIL = {"IS_PUNCT": False}
+_PENDING_LOCK = threading.Lock()
+# Cache key prefix for token patterns checked valid: another spaCy may judge them differently.
+_TOKEN_PATTERN_KIND = f"token-pattern-spacy-{spacy.__version__}"
 # The annotations a Matcher checks on every call unless told they are there.
 _ANNOTATIONS = ("TAG", "POS", "MORPH", "LEMMA", "DEP")
 
@@ -44,12 +50,27 @@ class Hit:
 
 @dataclass
 class TokenGroup:
-    """Token patterns that need the same words, with how far a match reaches around the anchor word."""
+    """Token patterns that need the same words, with how far a match reaches around the anchor word.
+
+    Patterns checked valid by an earlier run wait in `pending` and are compiled the first time
+    the group's words are in a reply: most groups are never needed by the first few replies.
+    """
 
     gate: Gate
-    matcher: Matcher
+    built: Matcher
     before: int | None
     after: int | None
+    pending: list[tuple[str, list[dict]]] = field(default_factory=list)
+
+    @property
+    def matcher(self) -> Matcher:
+        """The group's Matcher, with every pending pattern added."""
+        if self.pending:
+            with _PENDING_LOCK:  # two threads linting at once must not add a pattern twice
+                for key, pattern in self.pending:
+                    self.built.add(key, [pattern])
+                self.pending.clear()
+        return self.built
 
     def widen(self, before: int | None, after: int | None) -> None:
         """Make room for one more pattern's reach (None: unbounded)."""
@@ -243,10 +264,16 @@ class PatternCompiler:
                 self.clause_tails[key] = captures.pop(len(pattern) - 1, None)
             gate, before, after = token_gate(clean, strings, self.stop_words) if self.staged else (Gate(()), None, None)
             group = self.token.get(gate) or TokenGroup(gate, Matcher(self.nlp.vocab, validate=True), before, after)
-            try:
-                group.matcher.add(key, [clean])
-            except Exception as exc:  # spaCy raises ValueError/MatchPatternError with a long table
-                raise RulePackError(f"{source}: key 'tokens.{i}': invalid token pattern: {_first_line(exc)}") from exc
+            checked = srsly.json_dumps(clean, sort_keys=True)
+            if yamlcache.is_known_valid(_TOKEN_PATTERN_KIND, checked):
+                group.pending.append((key, clean))
+            else:
+                try:
+                    group.built.add(key, [clean])
+                except Exception as exc:  # spaCy raises ValueError/MatchPatternError with a long table
+                    message = f"invalid token pattern: {_first_line(exc)}"
+                    raise RulePackError(f"{source}: key 'tokens.{i}': {message}") from exc
+                yamlcache.remember_valid(_TOKEN_PATTERN_KIND, checked)
             group.widen(before, after)
             self.token[gate] = group
             self.token_captures[key] = captures
