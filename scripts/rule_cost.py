@@ -80,7 +80,7 @@ def main() -> None:
             keys = [strings[k] for k in patterns.dependency_groups[i][1]._patterns]
             detail = ""
         else:
-            keys, detail = [patterns.regexes[i][0]], patterns.regexes[i][1].pattern[:60]
+            keys, detail = [patterns.regexes[i][0]], patterns.regexes[i][1].expression[:60]
         print(f"{seconds / total:6.1%} {seconds * 1000:8.1f} {runs[kind, i]:6d}  {kind:<10}  {owners(keys)}  {detail}")
 
 
