@@ -133,6 +133,7 @@ class Engine:
                       ) -> dict[str, list[Hit]]:
         """Signals of the reply's body, after `unless` and `voided_by`."""
         raw = self.patterns.run(doc) if raw is None else raw
+        raw = {**raw, **{k: _clipped(doc, layout, v) for k, v in raw.items() if k.startswith(SIGNAL)}}
         return {
             name: self._surviving(doc, spec, raw, layout.ignores)
             for name, spec in self.ruleset.signals.items() if spec.applies_to == "reply"
@@ -174,7 +175,8 @@ class Engine:
         return _deduplicate(findings)
 
     def _match_hits(self, ctx: Context, rule: RuleSpec, raw: dict[str, list[Hit]]) -> list[Hit]:
-        hits = [h for h in raw.get(RULE + rule.id, []) if not ctx.layout.ignores(h.start_char, h.end_char)]
+        hits = [h for h in _clipped(ctx.doc, ctx.layout, raw.get(RULE + rule.id, []))
+                if not ctx.layout.ignores(h.start_char, h.end_char)]
         return _longest_first(self._unless(ctx, rule, raw, hits))
 
     def _unless(self, ctx: Context, rule: RuleSpec, raw: dict[str, list[Hit]], hits: list[Hit]) -> list[Hit]:
@@ -273,6 +275,24 @@ def _before_signal(ctx: Context, spec: FixSpec, signal: str, hit: Hit | None) ->
     if found or spec.fallback is None:
         return spec.model_copy(update={"at": "after-sentence"}), after
     return spec.model_copy(update={"insert": spec.fallback, "at": "after-sentence"}), after
+
+
+def _clipped(doc: Doc, layout: Layout, hits: list[Hit]) -> list[Hit]:
+    """Hits that start in the body but run on into an unpunctuated sign-off ("... all evening ^MB"),
+    cut back to the body's last word; other hits unchanged."""
+    end = layout.body.end
+    out = []
+    for h in hits:
+        if layout.body.start <= h.start_char < end < h.end_char:
+            last = h.start
+            while last + 1 < h.end and doc[last + 1].idx + len(doc[last + 1]) <= end:
+                last += 1
+            if doc[last].idx + len(doc[last]) > end:
+                continue
+            captures = {k: (s, min(e, end)) for k, (s, e) in h.captures.items() if s < end}
+            h = Hit(h.start, last + 1, h.start_char, doc[last].idx + len(doc[last]), captures)
+        out.append(h)
+    return out
 
 
 def _referenced(signal: SignalSpec) -> tuple[str, ...]:
