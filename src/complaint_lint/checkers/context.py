@@ -29,10 +29,12 @@ def _context_matcher(ctx: Context, rule: RuleSpec, patterns: list) -> Matcher:
 def guarded_by_context(ctx: Context, rule: RuleSpec) -> Iterator[Hit]:
     """The rule's own pattern hits, filtered like a `match` rule, minus those that follow context.
 
-    Options: `before_tokens` (spaCy token patterns) and `window` (how many sentences before the
-    hit's sentence to search, default 1). A hit is dropped when a `before_tokens` match starts in
-    that window: a promise that answers the agent's own request for details ("Can you send us a
-    screenshot? We'll take a look") is conditional on the customer and is not judged alone.
+    Options: `before_tokens` (spaCy token patterns), `window` (how many sentences before the
+    hit's sentence to search, default 1) and `window_after` (how many after it, default 0). A hit
+    is dropped when a `before_tokens` match starts in that window: a promise that answers the
+    agent's own request for details ("Can you send us a screenshot? We'll take a look", or "We'll
+    take a look. Can you send us a screenshot?") is conditional on the customer and is not judged
+    alone.
     """
     from ..engine import RULE, RULE_UNLESS, _blocked, _longest_first, sentence_starts
 
@@ -45,6 +47,7 @@ def guarded_by_context(ctx: Context, rule: RuleSpec) -> Iterator[Hit]:
         return
     patterns = rule.options.get("before_tokens") or []
     window = int(rule.options.get("window", 1))
+    window_after = int(rule.options.get("window_after", 0))
     starts: list[int] = []
     if patterns:
         starts = [start for _, start, _ in _context_matcher(ctx, rule, patterns)(ctx.doc)
@@ -55,6 +58,7 @@ def guarded_by_context(ctx: Context, rule: RuleSpec) -> Iterator[Hit]:
         sent = ctx.sentence(hit)
         index = first_token.get(sent.start, 0)
         window_start = sentences[max(0, index - window)]
-        if any(window_start <= s < sent.start for s in starts):
+        window_end = sentences[index + 1 + window_after] if index + 1 + window_after < len(sentences) else len(ctx.doc)
+        if any(window_start <= s < sent.start or sent.end <= s < window_end for s in starts):
             continue
         yield hit
