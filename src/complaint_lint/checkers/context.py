@@ -30,8 +30,9 @@ def guarded_by_context(ctx: Context, rule: RuleSpec) -> Iterator[Hit]:
     """The rule's own pattern hits, filtered like a `match` rule, minus those that follow context.
 
     Options: `before_tokens` (spaCy token patterns), `window` (how many sentences before the
-    hit's sentence to search, default 1) and `window_after` (how many after it, default 0). A hit
-    is dropped when a `before_tokens` match starts in that window: a promise that answers the
+    hit's sentence to search, default 1; the words before the hit in its own sentence always count)
+    and `window_after` (how many after it, default 0). A hit is dropped when a `before_tokens`
+    match starts in that window: a promise that answers the
     agent's own request for details ("Can you send us a screenshot? We'll take a look", or "We'll
     take a look. Can you send us a screenshot?") is conditional on the customer and is not judged
     alone.
@@ -59,6 +60,6 @@ def guarded_by_context(ctx: Context, rule: RuleSpec) -> Iterator[Hit]:
         index = first_token.get(sent.start, 0)
         window_start = sentences[max(0, index - window)]
         window_end = sentences[index + 1 + window_after] if index + 1 + window_after < len(sentences) else len(ctx.doc)
-        if any(window_start <= s < sent.start or sent.end <= s < window_end for s in starts):
+        if any(window_start <= s < hit.start or sent.end <= s < window_end for s in starts):
             continue
         yield hit
