@@ -32,10 +32,9 @@ def guarded_by_context(ctx: Context, rule: RuleSpec) -> Iterator[Hit]:
     Options: `before_tokens` (spaCy token patterns), `window` (how many sentences before the
     hit's sentence to search, default 1; the words before the hit in its own sentence always count)
     and `window_after` (how many after it, default 0). A hit is dropped when a `before_tokens`
-    match starts in that window: a promise that answers the
-    agent's own request for details ("Can you send us a screenshot? We'll take a look", or "We'll
-    take a look. Can you send us a screenshot?") is conditional on the customer and is not judged
-    alone.
+    match starts in that window: a promise that answers the agent's own request for details ("Can
+    you send us a screenshot? We'll take a look", or "We'll take a look. Can you send us a
+    screenshot?") is conditional on the customer and is not judged alone.
     """
     from ..engine import RULE, RULE_UNLESS, _blocked, _longest_first, sentence_starts
 
