@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from .config import Config
 from .engine import Engine, Locator
 from .errors import ConfigError, InputTooLargeError
+from .fastparse import FastParser
 from .models import ComplaintSource, Edit, Finding, Report, Suppression, verdict_for
 from .nlp import load_pipeline, pipeline_label
 from .reply import Layout, split_reply
@@ -65,14 +66,16 @@ class Linter:
         self.rules: tuple[RuleSpec, ...] = select_rules(self.ruleset, self.config)
         self.engine = Engine(self.ruleset, self.rules, self.nlp, self.config, staged=staged)
         self.pipeline = pipeline_label(self.nlp)
+        self.parse = FastParser(self.nlp)
+        """Parses like `nlp`, with the same annotations, faster (see `fastparse`)."""
 
     def lint(self, text: str, *, customer_message: str | None = None,
              complaint: bool | None = None, format: Format = "text") -> Report:
         """Lint one reply (`format`: text, markdown or html); `complaint` overrides detection."""
         view = self._view(text, customer_message, format)
-        reply_doc = self.nlp(view.text) if view.text.strip() else None
+        reply_doc = self.parse(view.text) if view.text.strip() else None
         ctext = None if complaint is not None else self._customer_text(view, customer_message)
-        customer_doc = self.nlp(ctext) if ctext else None
+        customer_doc = self.parse(ctext) if ctext else None
         return self._report(view, reply_doc, customer_doc, complaint)
 
     def lint_many(self, items: Iterable[Item], *, batch_size: int = 64, n_process: int = 1,
@@ -83,8 +86,8 @@ class Linter:
             pairs = [(item, None) if isinstance(item, str) else tuple(item) for item in chunk]
             views = [self._view(reply, customer, format) for reply, customer in pairs]
             customers = [self._customer_text(view, customer) for view, (_, customer) in zip(views, pairs, strict=True)]
-            reply_docs = self.nlp.pipe((v.text for v in views), batch_size=batch_size, n_process=n_process)
-            customer_docs = iter(self.nlp.pipe((c for c in customers if c), batch_size=batch_size,
+            reply_docs = self.parse.pipe((v.text for v in views), batch_size=batch_size, n_process=n_process)
+            customer_docs = iter(self.parse.pipe((c for c in customers if c), batch_size=batch_size,
                                                n_process=n_process))
             for view, doc, ctext in zip(views, reply_docs, customers, strict=True):
                 cdoc = next(customer_docs) if ctext else None
@@ -93,7 +96,7 @@ class Linter:
     def signals(self, text: str) -> dict[str, list[str]]:
         """The signals found in a reply (or, for `applies_to: customer`, in it as a customer message)."""
         view = self._view(text, None, "text")
-        doc = self.nlp(view.text)
+        doc = self.parse(view.text)
         found = dict(self.engine.reply_signals(doc, self._layout(view)))
         found |= self.engine.customer_signals(doc)
         return {name: [view.text[h.start_char:h.end_char] for h in hits] for name, hits in found.items()}
