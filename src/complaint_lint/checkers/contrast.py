@@ -22,11 +22,11 @@ def undone_signal(ctx: Context, rule: RuleSpec) -> Iterator[Hit]:
     spec = ctx.signals_spec.get(name)
     if spec is None:
         return
-    surviving = {(h.start_char, h.end_char) for h in ctx.signals.get(name, [])}
+    surviving = ctx.signals.get(name, [])
     voiders = sorted((v for other in spec.voided_by for v in ctx.raw_signal(other)), key=lambda v: v.start_char)
     for hit in ctx.raw_signal(name):
-        if (hit.start_char, hit.end_char) in surviving:
-            continue
+        if any(s.start_char < hit.end_char and hit.start_char < s.end_char for s in surviving):
+            continue  # it stands, or a longer hit over the same words does
         after = next((v for v in voiders if v.start_char >= hit.end_char), None)
         if after is None or ctx.sentence(after).start > ctx.sentence(hit).end:
             continue
