@@ -213,7 +213,7 @@ class Engine:
         if where == "before-signal" and spec.signal:
             return _before_signal(ctx, spec, spec.signal, hit)
         if where == "after-sentence" and hit is not None:
-            return spec, ctx.sentence(hit).end_char
+            return spec, text_end(ctx.sentence(hit))
         if where == "before-match" and hit is not None:
             return spec, hit.start_char
         if where == "end-of-body":
@@ -260,6 +260,12 @@ def sentence_of(doc: Doc, i: int) -> Span:
     return doc[starts[k]:end]
 
 
+def text_end(sent: Span) -> int:
+    """Where a sentence's words end: an insertion after it goes before the line breaks that follow."""
+    words = [t for t in sent if not t.is_space]
+    return words[-1].idx + len(words[-1]) if words else sent.end_char
+
+
 def _before_signal(ctx: Context, spec: FixSpec, signal: str, hit: Hit | None) -> tuple[FixSpec, int]:
     """Insert before the first later sentence holding the signal ("That's on us." before the remedy).
 
@@ -268,7 +274,7 @@ def _before_signal(ctx: Context, spec: FixSpec, signal: str, hit: Hit | None) ->
     """
     found = ctx.signals.get(signal, [])
     sentence = ctx.sentence(hit) if hit is not None else None
-    after = sentence.end_char if sentence is not None else ctx.layout.body.start
+    after = text_end(sentence) if sentence is not None else ctx.layout.body.start
     later = [h for h in found if h.start_char >= after]
     if later:
         return spec, ctx.sentence(min(later, key=lambda h: h.start_char)).start_char

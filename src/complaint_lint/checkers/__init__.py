@@ -13,6 +13,7 @@ import catalogue
 from ..errors import RulePackError
 from .context import guarded_by_context
 from .contrast import undone_signal
+from .learned import learned_cue
 from .undone_lead import undone_signal_lead
 
 checkers = catalogue.create("complaint_lint", "checkers", entry_points=True)
@@ -21,6 +22,7 @@ CORE_CHECKERS: dict[str, Callable] = {
     "undone-signal": undone_signal,
     "undone-signal-lead": undone_signal_lead,
     "guarded-by-context": guarded_by_context,
+    "learned-cue": learned_cue,
 }
 
 
