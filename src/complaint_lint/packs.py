@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
 
+@cache  # resolving the package path is a file-system walk; checkers ask on every reply
 def core_pack() -> Path:
     """The folder of the core rule pack (the entry point `complaint_lint.packs:core`)."""
     installed = Path(str(files("complaint_lint"))) / "_rules" / "core"
