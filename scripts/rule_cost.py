@@ -51,19 +51,20 @@ def main() -> None:
     start = time.perf_counter()
     for doc in docs:
         present, annotated, text = Present(doc), _annotated(doc), doc.text
+        table = patterns.columns.table(doc) if annotated else None
         for i in patterns.token_index.opened(present):
             began = time.perf_counter()
-            _token_matches(doc, [patterns.token_groups[i]], present, annotated)
+            _token_matches(doc, [patterns.token_groups[i]], present, annotated, table)
             cost["token", i] += time.perf_counter() - began
             runs["token", i] += 1
         for i in patterns.dependency_index.opened(present):
             began = time.perf_counter()
-            _dependency_matches(doc, [patterns.dependency_groups[i]])
+            _dependency_matches(doc, [patterns.dependency_groups[i]], present, table)
             cost["dependency", i] += time.perf_counter() - began
             runs["dependency", i] += 1
         folded = text.casefold()
-        for i, (_, pattern, words) in enumerate(patterns.regexes):
-            if words is None or any(w in folded for w in words):
+        for i, (_, pattern, sets) in enumerate(patterns.regexes):
+            if sets is None or all(any(w in folded for w in words) for words in sets):
                 began = time.perf_counter()
                 _finditer(pattern, text)
                 cost["regex", i] += time.perf_counter() - began
@@ -74,10 +75,12 @@ def main() -> None:
     for (kind, i), seconds in cost.most_common(args.top):
         if kind == "token":
             group = patterns.token_groups[i]
-            keys = [strings[k] for k in group.matcher._patterns]
-            detail = f"reach {group.before},{group.after}"
+            keys = [key for key, _ in group.source]
+            reach = f", reach {group.before},{group.after}" if group.uses_spacy else ""
+            detail = f"{len(group.anchored)} anchored{reach}"
         elif kind == "dependency":
-            keys = [strings[k] for k in patterns.dependency_groups[i][1]._patterns]
+            dependency = patterns.dependency_groups[i]
+            keys = [strings[k] for k in dependency.matcher._patterns] + [strings[p.key] for p, _ in dependency.anchored]
             detail = ""
         else:
             keys, detail = [patterns.regexes[i][0]], patterns.regexes[i][1].expression[:60]

@@ -92,7 +92,7 @@ def test_patterns_checked_once_are_compiled_only_when_a_reply_needs_them(tmp_pat
     (pack / "no-please.yml").write_text(
         "id: politeness.no-please\ncategory: politeness\nsummary: Curt.\nwhy: Courtesy.\n"
         "message: \"'{match}' sounds curt.\"\nregex: ['do\\s+it\\s+now']\n"
-        "tokens: [[{LOWER: hurry}, {LOWER: up}]]\n"
+        "tokens: [[{LOWER: hurry}, {LOWER: slowly, OP: '!'}], [{LOWER: right}, {LOWER: away}]]\n"
         "fix: {description: Ask politely, replace: could you please do it}\n"
         "examples: {flag: [Do it now., You must do it now.], pass: [Could you please?, Later.]}\n",
         encoding="utf-8")
@@ -103,6 +103,10 @@ def test_patterns_checked_once_are_compiled_only_when_a_reply_needs_them(tmp_pat
 
     def waiting(linter):
         return [key for g in linter.engine.patterns.token_groups for key, _ in g.pending if "no-please" in key]
+
+    def anchored(linter):
+        return [key for g in linter.engine.patterns.token_groups if g.anchored for key, _ in g.source
+                if "no-please" in key]
 
     first = Linter(config)
     assert [p._compiled is not None for p in ours(first)] == [True]  # checked at load, then remembered
@@ -115,6 +119,9 @@ def test_patterns_checked_once_are_compiled_only_when_a_reply_needs_them(tmp_pat
     assert len(waiting(second)) == 1  # no "hurry" either
     assert [f.text for f in second.lint("Do it now. Hurry up.").findings] == ["Do it now", "Hurry up"]
     assert waiting(second) == []
+    # a pattern anchored matching understands needs no spaCy Matcher at all (a `!` operator does)
+    assert len(anchored(second)) == 1
+    assert [f.text for f in second.lint("Do that right away.").findings] == ["right away"]
 
     (pack / "no-please.yml").write_text((pack / "no-please.yml").read_text().replace("now']", "now(']"))
     with pytest.raises(RulePackError, match=r"no-please\.yml: key 'regex\.0': invalid regular expression"):

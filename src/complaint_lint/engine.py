@@ -175,7 +175,10 @@ class Engine:
         return _deduplicate(findings)
 
     def _match_hits(self, ctx: Context, rule: RuleSpec, raw: dict[str, list[Hit]]) -> list[Hit]:
-        hits = [h for h in _clipped(ctx.doc, ctx.layout, raw.get(RULE + rule.id, []))
+        found = raw.get(RULE + rule.id)
+        if not found:
+            return []  # most rules match nothing in most replies
+        hits = [h for h in _clipped(ctx.doc, ctx.layout, found)
                 if not ctx.layout.ignores(h.start_char, h.end_char)]
         return _longest_first(self._unless(ctx, rule, raw, hits))
 

@@ -9,15 +9,35 @@ from dataclasses import dataclass, field
 import regex
 import spacy
 import srsly
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from . import yamlcache
+from .anchored import (
+    Columns,
+    DependencyPattern,
+    TokenPattern,
+    Tree,
+    Unsupported,
+    compile_dependency_pattern,
+    compile_token_pattern,
+)
 from .errors import RulePackError
-from .regexgate import needles
+from .regexgate import needle_sets
 from .rules import Patterns
-from .triggers import Gate, GateIndex, Present, dependency_gate, required, token_gate
+from .triggers import (
+    Gate,
+    GateIndex,
+    Present,
+    Trigger,
+    anchor_specs,
+    dependency_gate,
+    node_trigger,
+    required,
+    token_gate,
+)
 
 REGEX_TIMEOUT_SECONDS = 0.05
 CAPTURE_KEY = "capture"
@@ -61,6 +81,12 @@ class TokenGroup:
     before: int | None
     after: int | None
     pending: list[tuple[str, list[dict]]] = field(default_factory=list)
+    anchored: list[TokenPattern] = field(default_factory=list)
+    """Patterns matched from the anchor word (see `anchored`); the rest run in spaCy's Matcher."""
+    source: list[tuple[str, list[dict]]] = field(default_factory=list)
+    """Every pattern of the group, by key."""
+    _everything: Matcher | None = None
+    _aligner: Matcher | None = None
 
     @property
     def matcher(self) -> Matcher:
@@ -72,10 +98,55 @@ class TokenGroup:
                 self.pending.clear()
         return self.built
 
+    @property
+    def uses_spacy(self) -> bool:
+        """Whether some pattern of the group runs in spaCy's Matcher."""
+        return bool(self.pending) or len(self.built) > 0
+
+    def everything(self) -> Matcher:
+        """All the group's patterns in one spaCy Matcher: for docs without the annotations they read."""
+        with _PENDING_LOCK:
+            if self._everything is None:
+                everything = Matcher(self.built.vocab)
+                for key, pattern in self.source:
+                    everything.add(key, [pattern])
+                self._everything = everything
+        return self._everything
+
+    def alignment(self, doc: Doc, key: int, start: int, end: int) -> list[int]:
+        """spaCy's alignment of an anchored match (which spec each token filled), for its captures.
+
+        Asked of a Matcher over the match alone: only matches of capturing patterns, a few per reply.
+        """
+        with _PENDING_LOCK:
+            if self._aligner is None:
+                aligner = Matcher(self.built.vocab)
+                keys = {p.key for p in self.anchored if p.aligned}
+                for name, pattern in self.source:
+                    if self.built.vocab.strings[name] in keys:
+                        aligner.add(name, [pattern])
+                self._aligner = aligner
+        for found, first, last, align in self._aligner(doc[start:end], with_alignments=True, allow_missing=True):
+            if found == key and first == 0 and last == end - start:
+                return align
+        return []
+
     def widen(self, before: int | None, after: int | None) -> None:
         """Make room for one more pattern's reach (None: unbounded)."""
         self.before = None if before is None or self.before is None else max(self.before, before)
         self.after = None if after is None or self.after is None else max(self.after, after)
+
+
+@dataclass
+class DependencyGroup:
+    """Dependency patterns that need the same words: ours, and any left to spaCy's DependencyMatcher."""
+
+    gate: Gate
+    matcher: DependencyMatcher
+    anchored: list[tuple[DependencyPattern, tuple[Trigger | None, ...]]] = field(default_factory=list)
+    """Each pattern with the word each node must be, where it has one (its candidates)."""
+    anchored_source: list[tuple[str, list[dict]]] = field(default_factory=list)
+    fallback: DependencyMatcher | None = None
 
 
 @dataclass
@@ -85,53 +156,61 @@ class CompiledPatterns:
     phrase: PhraseMatcher
     token_groups: list[TokenGroup]
     """Token matchers, each run only where the words its patterns need are in the doc."""
-    dependency_groups: list[tuple[Gate, DependencyMatcher]]
-    regexes: list[tuple[str, LazyRegex, tuple[str, ...] | None]]
-    """Owner, compiled regex, and the case-folded words any match contains (None: always run)."""
+    dependency_groups: list[DependencyGroup]
+    regexes: list[tuple[str, LazyRegex, tuple[frozenset[str], ...] | None]]
+    """Owner, compiled regex, and sets of case-folded words: a match holds one of each (None: always run)."""
     token_captures: dict[str, dict[int, str]]
     dependency_captures: dict[str, dict[int, str]]
     clause_tails: dict[str, str | None] = field(default_factory=dict)
     """Token-pattern keys whose match runs on to the end of the clause (value: the tail's capture)."""
+    columns: Columns = field(default_factory=Columns)
+    """The token attributes the anchored patterns read."""
 
     def __post_init__(self) -> None:
         self.token_index = GateIndex([g.gate for g in self.token_groups])
-        self.dependency_index = GateIndex([gate for gate, _ in self.dependency_groups])
+        self.dependency_index = GateIndex([g.gate for g in self.dependency_groups])
+        self.needles = sorted({word for _, _, sets in self.regexes for words in sets or () for word in words})
 
     def run(self, doc: Doc) -> dict[str, list[Hit]]:
         """Every match in the doc, grouped by owner label, longest first within a start."""
         hits: dict[str, list[Hit]] = defaultdict(list)
         strings = doc.vocab.strings
         present = Present(doc)
+        # Character offsets of every token, read once: a Span per match costs more than the match.
+        begins, sizes = doc.to_array([IDX, LENGTH]).T.tolist() if len(doc) else ([], [])
         for key, start, end in self.phrase(doc):
-            span = doc[start:end]
-            hits[strings[key].split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char))
+            hits[strings[key].split(_SEP)[0]].append(
+                Hit(start, end, begins[start], begins[end - 1] + sizes[end - 1]))
         opened = [self.token_groups[i] for i in self.token_index.opened(present)]
-        for key, start, end, align in _token_matches(doc, opened, present, _annotated(doc)):
+        annotated = _annotated(doc)
+        table = self.columns.table(doc) if annotated else None
+        for key, start, end, align in _token_matches(doc, opened, present, annotated, table):
             name = strings[key]
             captures = _token_captures(doc, start, align, self.token_captures.get(name, {}))
             if name in self.clause_tails:
                 tail_start, end = end, _clause_end(doc, end)
                 tail = self.clause_tails[name]
                 if tail and end > tail_start:
-                    captures[tail] = (doc[tail_start].idx, doc[end - 1].idx + len(doc[end - 1]))
-            span = doc[start:end]
-            hits[name.split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char, captures))
+                    captures[tail] = (begins[tail_start], begins[end - 1] + sizes[end - 1])
+            hits[name.split(_SEP)[0]].append(
+                Hit(start, end, begins[start], begins[end - 1] + sizes[end - 1], captures))
         if self.dependency_groups and doc.has_annotation("DEP"):
             opened_dependency = [self.dependency_groups[i] for i in self.dependency_index.opened(present)]
-            for key, token_ids in _dependency_matches(doc, opened_dependency):
+            for key, token_ids in _dependency_matches(doc, opened_dependency, present, table):
                 name = strings[key]
                 start, end = min(token_ids), max(token_ids) + 1
-                span = doc[start:end]
                 captures = {
                     label: _noun_phrase(doc, token_ids[i])
                     for i, label in self.dependency_captures.get(name, {}).items()
                 }
-                hits[name.split(_SEP)[0]].append(Hit(start, end, span.start_char, span.end_char, captures))
+                hits[name.split(_SEP)[0]].append(
+                    Hit(start, end, begins[start], begins[end - 1] + sizes[end - 1], captures))
         text = doc.text if self.regexes else ""  # Doc.text joins every token: once per doc
         folded = text.casefold()
-        for owner, pattern, words in self.regexes:
-            if words is not None and not any(word in folded for word in words):
-                continue  # the regex needs one of these words and the reply has none
+        held = {word for word in self.needles if word in folded}  # each word looked for once per doc
+        for owner, pattern, sets in self.regexes:
+            if sets is not None and not all(held.intersection(words) for words in sets):
+                continue  # the regex needs a word of each set and the reply lacks one
             for m in _finditer(pattern, text):
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 if span is not None and len(span):
@@ -145,9 +224,23 @@ def _annotated(doc: Doc) -> bool:
     return all(doc.has_annotation(attr) for attr in _ANNOTATIONS)
 
 
-def _token_matches(doc: Doc, groups: list[TokenGroup], present: Present, annotated: bool) -> list:
+def _token_matches(doc: Doc, groups: list[TokenGroup], present: Present, annotated: bool,
+                   table: list[list[int]] | None = None) -> list:
     found = []
+    strings = doc.vocab.strings
     for group in groups:
+        if table is None and group.anchored:
+            # A doc without the annotations the patterns read: spaCy's Matcher says so (or allows it).
+            found += group.everything()(doc, with_alignments=True, allow_missing=annotated)
+            continue
+        if group.anchored:
+            positions = present.positions(group.gate.triggers[0])
+            for pattern in group.anchored:
+                for start, end in pattern.matches(table, positions, len(doc), strings):
+                    align = group.alignment(doc, pattern.key, start, end) if pattern.aligned else ()
+                    found.append((pattern.key, start, end, align))
+        if not group.uses_spacy:
+            continue
         if group.before is None or group.after is None:
             found += group.matcher(doc, with_alignments=True, allow_missing=annotated)
             continue
@@ -172,11 +265,34 @@ def _windows(positions: list[int], before: int, after: int, length: int) -> list
     return merged
 
 
-def _dependency_matches(doc: Doc, groups: list[tuple[Gate, DependencyMatcher]]) -> list:
+def _dependency_matches(doc: Doc, groups: list[DependencyGroup], present: Present | None = None,
+                        table: list[list[int]] | None = None) -> list:
     found = []
-    for _, matcher in groups:
-        found += matcher(doc)
+    tree = None
+    strings = doc.vocab.strings
+    for group in groups:
+        if len(group.matcher):
+            found += group.matcher(doc)
+        if not group.anchored:
+            continue
+        if table is None or present is None:
+            found += _spacy_dependency(group)(doc)
+            continue
+        tree = tree or Tree(doc)
+        for pattern, triggers in group.anchored:
+            candidates = [None if t is None else present.positions(t) for t in triggers]
+            found += [(pattern.key, ids) for ids in pattern.matches(table, tree, candidates, strings)]
     return sorted(found, key=lambda m: (m[1], m[0]))
+
+
+def _spacy_dependency(group: DependencyGroup) -> DependencyMatcher:
+    """The group's anchored patterns in a DependencyMatcher: for docs without every annotation."""
+    with _PENDING_LOCK:
+        if group.fallback is None:
+            group.fallback = DependencyMatcher(group.matcher.vocab)
+            for key, pattern in group.anchored_source:
+                group.fallback.add(key, [pattern])
+    return group.fallback
 
 
 def _clause_end(doc: Doc, end: int) -> int:
@@ -245,8 +361,9 @@ class PatternCompiler:
         self.stop_words = {w.lower() for w in nlp.Defaults.stop_words}
         self.phrase = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.token: dict[Gate, TokenGroup] = {}
-        self.dependency: dict[Gate, DependencyMatcher] = {}
-        self.regexes: list[tuple[str, LazyRegex, tuple[str, ...] | None]] = []
+        self.dependency: dict[Gate, DependencyGroup] = {}
+        self.columns = Columns()
+        self.regexes: list[tuple[str, LazyRegex, tuple[frozenset[str], ...] | None]] = []
         self.token_captures: dict[str, dict[int, str]] = {}
         self.dependency_captures: dict[str, dict[int, str]] = {}
         self.clause_tails: dict[str, str | None] = {}
@@ -263,31 +380,40 @@ class PatternCompiler:
             if tail:
                 self.clause_tails[key] = captures.pop(len(pattern) - 1, None)
             gate, before, after = token_gate(clean, strings, self.stop_words) if self.staged else (Gate(()), None, None)
-            group = self.token.get(gate) or TokenGroup(gate, Matcher(self.nlp.vocab, validate=True), before, after)
+            group = self.token.get(gate) or TokenGroup(gate, Matcher(self.nlp.vocab, validate=True), 0, 0)
+            anchored = self._anchored(key, clean, gate, bool(captures)) if self.staged else None
             checked = srsly.json_dumps(clean, sort_keys=True)
-            if yamlcache.is_known_valid(_TOKEN_PATTERN_KIND, checked):
-                group.pending.append((key, clean))
-            else:
-                try:
-                    group.built.add(key, [clean])
+            if not yamlcache.is_known_valid(_TOKEN_PATTERN_KIND, checked):
+                try:  # spaCy's validation, so a broken pattern fails at load with spaCy's message
+                    (Matcher(self.nlp.vocab, validate=True) if anchored else group.built).add(key, [clean])
                 except Exception as exc:  # spaCy raises ValueError/MatchPatternError with a long table
                     message = f"invalid token pattern: {_first_line(exc)}"
                     raise RulePackError(f"{source}: key 'tokens.{i}': {message}") from exc
                 yamlcache.remember_valid(_TOKEN_PATTERN_KIND, checked)
-            group.widen(before, after)
+            elif not anchored:
+                group.pending.append((key, clean))
+            group.source.append((key, clean))
+            if anchored:
+                group.anchored.append(anchored)
+            else:
+                group.widen(before, after)  # windows are only for the patterns spaCy runs
             self.token[gate] = group
             self.token_captures[key] = captures
         for i, pattern in enumerate(patterns.dependencies):
             key = f"{owner}{_SEP}d{i}"
             clean, captures = _strip_captures(pattern)
             gate = dependency_gate(clean, strings, self.stop_words) if self.staged else Gate(())
-            matcher = self.dependency.get(gate) or DependencyMatcher(self.nlp.vocab, validate=True)
+            group = self.dependency.get(gate) or DependencyGroup(gate, DependencyMatcher(self.nlp.vocab, validate=True))
+            anchored = self._anchored_dependency(key, clean) if self.staged else None
             try:
-                matcher.add(key, [clean])
+                (DependencyMatcher(self.nlp.vocab, validate=True) if anchored else group.matcher).add(key, [clean])
             except Exception as exc:
                 message = f"invalid dependency pattern: {_first_line(exc)}"
                 raise RulePackError(f"{source}: key 'dependencies.{i}': {message}") from exc
-            self.dependency[gate] = matcher
+            if anchored:
+                group.anchored.append(anchored)
+                group.anchored_source.append((key, clean))
+            self.dependency[gate] = group
             self.dependency_captures[key] = captures
         for i, expression in enumerate(patterns.regex):
             compiled = LazyRegex(expression)
@@ -297,12 +423,35 @@ class PatternCompiler:
                 except regex.error as exc:
                     raise RulePackError(f"{source}: key 'regex.{i}': invalid regular expression: {exc}") from exc
                 yamlcache.remember_valid(LazyRegex.KIND, expression)
-            self.regexes.append((owner, compiled, needles(expression) if self.staged else None))
+            sets = needle_sets(expression) if self.staged else None
+            self.regexes.append((owner, compiled, tuple(map(frozenset, sets)) if sets else None))
+
+    def _anchored(self, key: str, pattern: list[dict], gate: Gate, aligned: bool) -> TokenPattern | None:
+        """The pattern compiled for anchored matching, or None when spaCy's Matcher must run it."""
+        if not gate.triggers:
+            return None
+        strings = self.nlp.vocab.strings
+        anchors = anchor_specs(pattern, gate.triggers[0], strings, self.stop_words)
+        try:
+            return compile_token_pattern(strings.add(key), pattern, anchors, self.columns, strings, aligned=aligned)
+        except Unsupported:
+            return None
+
+    def _anchored_dependency(self, key: str, pattern: list[dict]
+                             ) -> tuple[DependencyPattern, tuple[Trigger | None, ...]] | None:
+        strings = self.nlp.vocab.strings
+        try:
+            compiled = compile_dependency_pattern(strings.add(key), pattern, self.columns, strings)
+        except Unsupported:
+            return None
+        return compiled, tuple(node_trigger(node.get("RIGHT_ATTRS", {}), strings, self.stop_words)
+                               for node in pattern)
 
     def build(self) -> CompiledPatterns:
         """The compiled matchers."""
-        return CompiledPatterns(self.phrase, list(self.token.values()), list(self.dependency.items()), self.regexes,
-                                self.token_captures, self.dependency_captures, dict(self.clause_tails))
+        return CompiledPatterns(self.phrase, list(self.token.values()), list(self.dependency.values()), self.regexes,
+                                self.token_captures, self.dependency_captures, dict(self.clause_tails),
+                                self.columns)
 
 
 def _bounded(pattern: list[dict]) -> tuple[list[dict], bool]:

@@ -21,20 +21,41 @@ Needles = frozenset[str]
 
 def needles(expression: str) -> tuple[str, ...] | None:
     """Case-folded strings of which every match contains at least one, or None when unknown."""
+    sets = needle_sets(expression)
+    return sets[0] if sets else None
+
+
+def needle_sets(expression: str) -> tuple[tuple[str, ...], ...] | None:
+    """Every set of case-folded strings a match must contain one of, most selective first.
+
+    "the|our|your" is in most replies; "website|terms|policy" later in the same pattern is
+    not: requiring one of each skips far more texts than the best set alone.
+    """
     if sre_parse is None:
         return None
     try:
         tree = sre_parse.parse(expression)
     except Exception:  # the `regex` module accepts syntax `re` does not: no gate, same results
         return None
-    found = _required(list(tree))
-    if not found or min(len(n) for n in found) < MIN_NEEDLE:
+    found = [c for c in _candidates(list(tree)) if min(len(n) for n in c) >= MIN_NEEDLE]
+    if not found:
         return None
-    return tuple(sorted(found))
+    return tuple(tuple(sorted(c)) for c in sorted(set(found), key=_selectivity, reverse=True))
+
+
+def _selectivity(candidate: Needles) -> tuple[int, int, tuple[str, ...]]:
+    # The best gate is the one whose shortest alternative is longest, then with fewest alternatives.
+    return min(len(n) for n in candidate), -len(candidate), tuple(sorted(candidate))
 
 
 def _required(items: list) -> Needles | None:
     """The most selective set of alternatives that some part of a sequence requires."""
+    candidates = _candidates(items)
+    return max(candidates, key=_selectivity) if candidates else None
+
+
+def _candidates(items: list) -> list[Needles]:
+    """The sets of alternatives that the parts of a sequence require, one set per part."""
     candidates: list[Needles] = []
     run: list[str] = []
 
@@ -52,10 +73,7 @@ def _required(items: list) -> Needles | None:
         if needed:
             candidates.append(needed)
     flush()
-    if not candidates:
-        return None
-    # The best gate is the one whose shortest alternative is longest, then with fewest alternatives.
-    return max(candidates, key=lambda c: (min(len(n) for n in c), -len(c)))
+    return candidates
 
 
 def _required_of(op, value) -> Needles | None:

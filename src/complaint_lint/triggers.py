@@ -58,6 +58,7 @@ class Present:
     def __init__(self, doc: Doc) -> None:
         self.strings = doc.vocab.strings
         self.where: dict[str, dict[int, list[int]]] = {name: {} for name in ATTRIBUTE_IDS}
+        self._positions: dict[int, list[int]] = {}  # many patterns share a trigger
         if len(doc):
             table = doc.to_array(_ARRAY_ATTRS)
             for column, name in enumerate(ATTRIBUTE_IDS):
@@ -67,66 +68,79 @@ class Present:
 
     def positions(self, trigger: Trigger) -> list[int]:
         """Token indices holding one of the trigger's values, in order."""
-        where = self.where[trigger.attr]
-        if trigger.pattern is not None:
-            return sorted(p for v, ps in where.items() if trigger.accepts(v, self.strings) for p in ps)
-        return sorted(p for v in trigger.values if v in where for p in where[v])
+        found = self._positions.get(id(trigger))  # by identity: hashing a Trigger costs more than the lookup
+        if found is None:
+            where = self.where[trigger.attr]
+            if trigger.pattern is not None:
+                values = [v for v in where if trigger.accepts(v, self.strings)]
+            else:
+                values = where.keys() & trigger.values
+            found = self._positions[id(trigger)] = sorted(p for v in values for p in where[v])
+        return found
 
 
 class GateIndex:
     """Finds the gates a doc opens by looking up its words, not by testing every gate.
 
-    Triggers are bits: a word's lookup gives the bits of every trigger it satisfies and the
-    gates it anchors, and a gate opens when all of its bits are held.
+    A word's lookup gives every trigger it satisfies and the gates it anchors; a gate opens
+    when all of its triggers are held.
     """
 
     def __init__(self, gates: list[Gate]) -> None:
         ids: dict[Trigger, int] = {}
-        self.masks = [sum(1 << ids.setdefault(t, len(ids)) for t in dict.fromkeys(g.triggers)) for g in gates]
+        self.needs = [tuple(ids.setdefault(t, len(ids)) for t in dict.fromkeys(g.triggers)) for g in gates]
         self.always = [i for i, g in enumerate(gates) if not g.triggers]
         anchored: dict[int, list[int]] = {}
         for i, g in enumerate(gates):
             if g.triggers:
                 anchored.setdefault(ids[g.triggers[0]], []).append(i)
-        # word -> (bits of the triggers it satisfies, gates anchored by one of them)
-        self.by_value: dict[str, dict[int, tuple[int, tuple[int, ...]]]] = {name: {} for name in ATTRIBUTE_IDS}
+        # word -> (the triggers it satisfies, gates it opens alone, gates it anchors that need more words)
+        self.by_value: dict[str, dict[int, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]]] = {
+            name: {} for name in ATTRIBUTE_IDS}
         for trigger, k in ids.items():
+            alone = tuple(i for i in anchored.get(k, ()) if len(self.needs[i]) == 1)
+            more = tuple(i for i in anchored.get(k, ()) if len(self.needs[i]) > 1)
             for value in trigger.values:
-                bits, gate_ids = self.by_value[trigger.attr].get(value, (0, ()))
-                self.by_value[trigger.attr][value] = (bits | 1 << k, gate_ids + tuple(anchored.get(k, ())))
+                held, opens, checks = self.by_value[trigger.attr].get(value, ((), (), ()))
+                self.by_value[trigger.attr][value] = ((*held, k), opens + alone, checks + more)
         self.regex_triggers = {name: [(t, k, tuple(anchored.get(k, ()))) for t, k in ids.items()
                                       if t.pattern is not None and t.attr == name] for name in ATTRIBUTE_IDS}
-        self._regex_answers: dict[str, dict[int, tuple[int, tuple[int, ...]]]] = {name: {} for name in ATTRIBUTE_IDS}
+        self._regex_answers: dict[str, dict[int, tuple[tuple[int, ...], tuple[int, ...]]]] = {
+            name: {} for name in ATTRIBUTE_IDS}
 
     def opened(self, present: Present) -> list[int]:
         """Indices of the gates whose every trigger occurs in the doc, in order."""
-        held = 0
-        candidates: set[int] = set()
+        held: set[int] = set()
+        opens: list[int] = []
+        checks: list[int] = []
         for attr, where in present.where.items():
             by_value = self.by_value[attr]
-            regexes = self.regex_triggers[attr]
-            for value in where:
-                found = by_value.get(value)
-                if found:
-                    held |= found[0]
-                    candidates.update(found[1])
-                if regexes:
-                    bits, gate_ids = self._regex_hits(attr, value, present.strings)
-                    held |= bits
-                    candidates.update(gate_ids)
-        return sorted([i for i in candidates if not self.masks[i] & ~held] + self.always)
+            for value in where.keys() & by_value.keys():  # the doc's words that some trigger names
+                found = by_value[value]
+                held.update(found[0])
+                opens += found[1]
+                checks += found[2]
+            if self.regex_triggers[attr]:
+                for value in where:
+                    triggers, gate_ids = self._regex_hits(attr, value, present.strings)
+                    if triggers:
+                        held.update(triggers)
+                        checks += gate_ids
+        needs = self.needs
+        return sorted({*opens, *(i for i in checks if held.issuperset(needs[i])), *self.always})
 
-    def _regex_hits(self, attr: str, value: int, strings: StringStore) -> tuple[int, tuple[int, ...]]:
+    def _regex_hits(self, attr: str, value: int, strings: StringStore) -> tuple[tuple[int, ...], tuple[int, ...]]:
         answers = self._regex_answers[attr]
         hit = answers.get(value)
         if hit is None:
             if len(answers) > _MAX_ANSWERS:
                 answers.clear()
-            bits, gate_ids = 0, ()
+            triggers: tuple[int, ...] = ()
+            gate_ids: tuple[int, ...] = ()
             for trigger, k, anchored in self.regex_triggers[attr]:
                 if trigger.accepts(value, strings):
-                    bits, gate_ids = bits | 1 << k, gate_ids + anchored
-            hit = answers[value] = (bits, gate_ids)
+                    triggers, gate_ids = (*triggers, k), gate_ids + anchored
+            hit = answers[value] = (triggers, gate_ids)
         return hit
 
 
@@ -147,6 +161,18 @@ def token_gate(pattern: list[dict], strings: StringStore, stop_words: set[str]) 
             before = _max_add(before, _reach(pattern[:i]))
             after = _max_add(after, _reach(pattern[i + 1:]))
     return Gate(triggers), before, after
+
+
+def anchor_specs(pattern: list[dict], anchor: Trigger, strings: StringStore, stop_words: set[str]) -> list[int]:
+    """The indices of the required specs the anchor trigger comes from: a match fills one of them with it."""
+    return [i for i, spec in enumerate(pattern) if required(spec)
+            and any(t == anchor for t, _ in _triggers(spec, strings, stop_words))]
+
+
+def node_trigger(attrs: dict, strings: StringStore, stop_words: set[str]) -> Trigger | None:
+    """The rarest word a dependency node's token must be (None: any token may be)."""
+    found = [(0, t, score) for t, score in _triggers(attrs, strings, stop_words)]
+    return _ranked(found)[0] if found else None
 
 
 def dependency_gate(pattern: list[dict], strings: StringStore, stop_words: set[str]) -> Gate:
