@@ -15,7 +15,7 @@ from complaint_lint.anchored import (
 )
 from complaint_lint.matching import PatternCompiler
 from complaint_lint.rules import Patterns
-from complaint_lint.triggers import Present, anchor_specs, token_gate
+from complaint_lint.triggers import Present, token_plan
 
 TEXTS = [
     "Sorry, the courier lost your parcel and I am really sorry about that.",
@@ -50,8 +50,7 @@ def docs(linter):
 def _anchored(nlp, pattern, columns):
     strings = nlp.vocab.strings
     stop = set(nlp.Defaults.stop_words)
-    gate, _, _ = token_gate(pattern, strings, stop)
-    anchors = anchor_specs(pattern, gate.triggers[0], strings, stop)
+    gate, _, _, anchors = token_plan(pattern, strings, stop)
     return compile_token_pattern(strings.add("p"), pattern, anchors, columns, strings), gate
 
 

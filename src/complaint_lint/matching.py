@@ -32,11 +32,10 @@ from .triggers import (
     GateIndex,
     Present,
     Trigger,
-    anchor_specs,
     dependency_gate,
     node_trigger,
     required,
-    token_gate,
+    token_plan,
 )
 
 REGEX_TIMEOUT_SECONDS = 0.05
@@ -379,9 +378,10 @@ class PatternCompiler:
             clean, tail = _bounded(clean)
             if tail:
                 self.clause_tails[key] = captures.pop(len(pattern) - 1, None)
-            gate, before, after = token_gate(clean, strings, self.stop_words) if self.staged else (Gate(()), None, None)
+            gate, before, after, anchors = (token_plan(clean, strings, self.stop_words) if self.staged
+                                            else (Gate(()), None, None, []))
             group = self.token.get(gate) or TokenGroup(gate, Matcher(self.nlp.vocab, validate=True), 0, 0)
-            anchored = self._anchored(key, clean, gate, bool(captures)) if self.staged else None
+            anchored = self._anchored(key, clean, anchors, bool(captures))
             checked = srsly.json_dumps(clean, sort_keys=True)
             if not yamlcache.is_known_valid(_TOKEN_PATTERN_KIND, checked):
                 try:  # spaCy's validation, so a broken pattern fails at load with spaCy's message
@@ -426,12 +426,11 @@ class PatternCompiler:
             sets = needle_sets(expression) if self.staged else None
             self.regexes.append((owner, compiled, tuple(map(frozenset, sets)) if sets else None))
 
-    def _anchored(self, key: str, pattern: list[dict], gate: Gate, aligned: bool) -> TokenPattern | None:
+    def _anchored(self, key: str, pattern: list[dict], anchors: list[int], aligned: bool) -> TokenPattern | None:
         """The pattern compiled for anchored matching, or None when spaCy's Matcher must run it."""
-        if not gate.triggers:
+        if not anchors:
             return None
         strings = self.nlp.vocab.strings
-        anchors = anchor_specs(pattern, gate.triggers[0], strings, self.stop_words)
         try:
             return compile_token_pattern(strings.add(key), pattern, anchors, self.columns, strings, aligned=aligned)
         except Unsupported:

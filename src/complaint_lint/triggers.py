@@ -149,24 +149,27 @@ def token_gate(pattern: list[dict], strings: StringStore, stop_words: set[str]) 
 
     A reach of None means unbounded (the whole doc is searched).
     """
+    gate, before, after, _ = token_plan(pattern, strings, stop_words)
+    return gate, before, after
+
+
+def token_plan(pattern: list[dict], strings: StringStore, stop_words: set[str]
+               ) -> tuple[Gate, int | None, int | None, list[int]]:
+    """`token_gate`, plus the indices of the required specs its anchor trigger comes from."""
     found = [(i, t, score) for i, spec in enumerate(pattern) if required(spec)
              for t, score in _triggers(spec, strings, stop_words)]
     if not found:
-        return Gate(()), None, None
+        return Gate(()), None, None, []
     triggers = _ranked(found)
     anchor = triggers[0]
     before = after = 0
+    anchors = []
     for i, trigger, _ in found:
         if trigger == anchor:
             before = _max_add(before, _reach(pattern[:i]))
             after = _max_add(after, _reach(pattern[i + 1:]))
-    return Gate(triggers), before, after
-
-
-def anchor_specs(pattern: list[dict], anchor: Trigger, strings: StringStore, stop_words: set[str]) -> list[int]:
-    """The indices of the required specs the anchor trigger comes from: a match fills one of them with it."""
-    return [i for i, spec in enumerate(pattern) if required(spec)
-            and any(t == anchor for t, _ in _triggers(spec, strings, stop_words))]
+            anchors.append(i)
+    return Gate(triggers), before, after, sorted(set(anchors))
 
 
 def node_trigger(attrs: dict, strings: StringStore, stop_words: set[str]) -> Trigger | None:

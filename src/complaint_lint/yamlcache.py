@@ -9,6 +9,7 @@ written is simply not used.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import tempfile
@@ -25,11 +26,17 @@ _KEY_PREFIX = f"complaint-lint-yaml-1|srsly-{getattr(srsly, '__version__', '?')}
 
 def cache_dir() -> Path | None:
     """Where parsed rule files are kept, or None when caching is turned off."""
-    if os.environ.get(NO_CACHE_ENV):
+    env = os.environ
+    return _cache_dir(env.get(NO_CACHE_ENV), env.get(CACHE_DIR_ENV), env.get("XDG_CACHE_HOME"), env.get("HOME"))
+
+
+@functools.lru_cache(maxsize=16)  # asked once per pattern at load: the answer only changes with the environment
+def _cache_dir(off: str | None, chosen: str | None, xdg: str | None, home: str | None) -> Path | None:
+    if off:
         return None
-    if os.environ.get(CACHE_DIR_ENV):
-        return Path(os.environ[CACHE_DIR_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    if chosen:
+        return Path(chosen)
+    base = xdg or Path.home() / ".cache"
     return Path(base) / "complaint-lint" / "rules"
 
 
@@ -71,10 +78,27 @@ def _marker(kind: str, key: str) -> Path | None:
     return folder / f"{hashlib.sha256(f'{kind}|{key}'.encode()).hexdigest()[:40]}.ok" if folder else None
 
 
+# The markers in each cache folder, listed once per process: one directory scan instead of a
+# file-system call per pattern. A marker another process adds meanwhile is only a re-check.
+_MARKERS: dict[Path, set[str]] = {}
+
+
+def _markers(folder: Path) -> set[str]:
+    names = _MARKERS.get(folder)
+    if names is None:
+        try:
+            with os.scandir(folder) as entries:
+                names = {entry.name for entry in entries if entry.name.endswith(".ok")}
+        except OSError:
+            names = set()
+        _MARKERS[folder] = names
+    return names
+
+
 def is_known_valid(kind: str, key: str) -> bool:
     """Whether `key` (e.g. a regex with its engine version) was checked valid by an earlier run."""
     marker = _marker(kind, key)
-    return marker is not None and marker.is_file()
+    return marker is not None and marker.name in _markers(marker.parent)
 
 
 def remember_valid(kind: str, key: str) -> None:
@@ -85,3 +109,4 @@ def remember_valid(kind: str, key: str) -> None:
     with contextlib.suppress(OSError):
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
+        _markers(marker.parent).add(marker.name)
