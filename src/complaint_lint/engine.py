@@ -20,6 +20,8 @@ from .rules import FixSpec, RuleSet, RuleSpec, SignalSpec
 
 LINE_BREAK = regex.compile(r"\r\n|\r|\n")
 RULE, SIGNAL, RULE_UNLESS, SIGNAL_UNLESS = "rule:", "signal:", "unless:", "signal-unless:"
+ROUTINE = "routine"
+"""The reply signal of a routine exchange: with no customer message, no complaint is assumed."""
 
 
 @dataclass
@@ -139,10 +141,12 @@ class Engine:
             for name, spec in self.ruleset.signals.items() if spec.applies_to == "reply"
         }
 
-    def findings(self, text: str, doc: Doc, layout: Layout, complaint: bool) -> list[Finding]:
-        """Every finding of the selected rules in one parsed reply."""
-        raw = self.patterns.run(doc)
-        signals = self.reply_signals(doc, layout, raw)
+    def findings(self, text: str, doc: Doc, layout: Layout, complaint: bool, *,
+                 raw: dict[str, list[Hit]] | None = None, signals: dict[str, list[Hit]] | None = None
+                 ) -> list[Finding]:
+        """Every finding of the selected rules in one parsed reply (`raw`, `signals`: already found)."""
+        raw = self.patterns.run(doc) if raw is None else raw
+        signals = self.reply_signals(doc, layout, raw) if signals is None else signals
         ctx = Context(text, doc, layout, complaint, self.config, signals, {}, raw, self.ruleset.signals)
         located = Locator(text)
         findings: list[Finding] = []

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .config import Config
-from .engine import Engine, Locator
+from .engine import ROUTINE, Engine, Locator
 from .errors import ConfigError, InputTooLargeError
 from .fastparse import FastParser
 from .models import ComplaintSource, Edit, Finding, Report, Suppression, verdict_for
@@ -135,7 +135,14 @@ class Linter:
         is_complaint, source = self._decide_complaint(customer_doc, complaint)
         findings: tuple[Finding, ...] = ()
         if doc is not None:
-            found = self.engine.findings(view.text, doc, self._layout(view), is_complaint)
+            layout = self._layout(view)
+            raw = self.engine.patterns.run(doc)
+            signals = self.engine.reply_signals(doc, layout, raw)
+            if source == "assumed" and is_complaint and signals.get(ROUTINE):
+                # No customer message, and the reply itself is a routine exchange (thanks for an
+                # order, a booking confirmed): no complaint is assumed.
+                is_complaint, source = False, "inferred"
+            found = self.engine.findings(view.text, doc, layout, is_complaint, raw=raw, signals=signals)
             if not view.identity:
                 findings = tuple(map_to_original(found, view))
             elif view.text != view.original:  # same offsets, some characters normalised for parsing

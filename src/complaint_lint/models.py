@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Severity = Literal["error", "warning", "info"]
 Applicability = Literal["safe", "suggested"]
-ComplaintSource = Literal["given", "detected", "assumed"]
+ComplaintSource = Literal["given", "detected", "assumed", "inferred"]
 Verdict = Literal["pass", "warn", "fail"]
 
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
@@ -93,7 +93,8 @@ class Report(_Frozen):
     """Whether the customer's message is treated as a complaint."""
     complaint_source: ComplaintSource
     """How that was decided: `given` by the caller, `detected` from the customer's
-    message (or the quoted mail), or `assumed` from configuration."""
+    message (or the quoted mail), `assumed` from configuration, or `inferred` (not a
+    complaint) from a reply that is itself a routine exchange, when no message is given."""
     verdict: Verdict
     """`fail` if any error, `warn` if any warning, else `pass`."""
     version: str
