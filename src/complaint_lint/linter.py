@@ -136,7 +136,7 @@ class Linter:
         findings: tuple[Finding, ...] = ()
         if doc is not None:
             layout = self._layout(view)
-            raw = self.engine.patterns.run(doc)
+            raw = self.engine.patterns.run(doc, view.text)
             signals = self.engine.reply_signals(doc, layout, raw)
             if source == "assumed" and is_complaint and signals.get(ROUTINE):
                 # No customer message, and the reply itself is a routine exchange (thanks for an

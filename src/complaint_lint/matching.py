@@ -170,8 +170,12 @@ class CompiledPatterns:
         self.dependency_index = GateIndex([g.gate for g in self.dependency_groups])
         self.needles = sorted({word for _, _, sets in self.regexes for words in sets or () for word in words})
 
-    def run(self, doc: Doc) -> dict[str, list[Hit]]:
-        """Every match in the doc, grouped by owner label, longest first within a start."""
+    def run(self, doc: Doc, text: str | None = None) -> dict[str, list[Hit]]:
+        """Every match in the doc, grouped by owner label, longest first within a start.
+
+        `text` is the doc's text when the caller has it (building it from the tokens costs more
+        than most of the matching).
+        """
         hits: dict[str, list[Hit]] = defaultdict(list)
         strings = doc.vocab.strings
         present = Present(doc)
@@ -204,7 +208,8 @@ class CompiledPatterns:
                 }
                 hits[name.split(_SEP)[0]].append(
                     Hit(start, end, begins[start], begins[end - 1] + sizes[end - 1], captures))
-        text = doc.text if self.regexes else ""  # Doc.text joins every token: once per doc
+        if text is None:
+            text = doc.text if self.regexes else ""  # Doc.text joins every token: once per doc
         folded = text.casefold()
         held = {word for word in self.needles if word in folded}  # each word looked for once per doc
         for owner, pattern, sets in self.regexes:

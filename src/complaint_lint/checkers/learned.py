@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cues import load_model, sentence_categories
+from ..cues import CueModel, load_model, sentence_categories
 from ..matching import Hit
 from ..packs import core_pack
 
@@ -17,6 +18,12 @@ if TYPE_CHECKING:
 _RULE_PREFIX = "rule:"
 
 
+@lru_cache(maxsize=8)  # path handling costs more than the model lookup it leads to
+def _model(name: str) -> CueModel:
+    path = Path(name)
+    return load_model(path if path.is_absolute() else core_pack() / path)
+
+
 def learned_cue(ctx: Context, rule: RuleSpec) -> Iterator[Hit]:
     """Flag body sentences the model assigns to this rule's category (option `model`: the model file).
 
@@ -24,11 +31,11 @@ def learned_cue(ctx: Context, rule: RuleSpec) -> Iterator[Hit]:
     rules: they know the exceptions, and one finding per sentence is enough. The model file path is
     relative to the core pack unless absolute.
     """
-    path = Path(rule.options.get("model", "models/cues.json"))
-    model = load_model(path if path.is_absolute() else core_pack() / path)
+    name = rule.options.get("model", "models/cues.json")
+    model = _model(name)
     spoken = [h for key, hits in ctx.raw.items() if key.startswith(_RULE_PREFIX) for h in hits]
     body = ctx.layout.body
-    for sent, category in sentence_categories(ctx.doc, model, str(path)):
+    for sent, category in sentence_categories(ctx.doc, model, name):
         if category != rule.category:
             continue
         words = [t for t in sent if not t.is_space and body.start <= t.idx and t.idx + len(t) <= body.end]
