@@ -62,9 +62,10 @@ class Columns:
 
     def table(self, doc: Doc) -> list[list[int]]:
         """The doc's value of each attribute, per column then per token."""
-        if not len(doc) or not self.ids:
-            return [[] for _ in self.ids]
-        columns = doc.to_array(self.ids).T.tolist() if len(self.ids) > 1 else [doc.to_array(self.ids).tolist()]
+        ids = list(self.ids)  # patterns compiled meanwhile in another thread only add columns
+        if not len(doc) or not ids:
+            return [[] for _ in ids]
+        columns = doc.to_array(ids).T.tolist() if len(ids) > 1 else [doc.to_array(ids).tolist()]
         sent = self.index.get(SENT_START)
         if sent is not None:  # the Matcher reads IS_SENT_START as "sent_start == 1"; to_array gives 1 / -1 / 0
             columns[sent] = [value == 1 for value in doc.to_array([SENT_START]).tolist()]

@@ -49,9 +49,10 @@ _SEP = "\x1f"
 # that ends with the clause (the same matches, plus any whose run is longer than n).
 MAX_REPEAT = 6
 CLAUSE_TAIL = {"IS_PUNCT": False}
-_PENDING_LOCK = threading.Lock()
+_PENDING_LOCK = threading.RLock()
 # Cache key prefix for token patterns checked valid: another spaCy may judge them differently.
 _TOKEN_PATTERN_KIND = f"token-pattern-spacy-{spacy.__version__}"
+_DEPENDENCY_PATTERN_KIND = f"dependency-pattern-spacy-{spacy.__version__}"
 # The annotations a Matcher checks on every call unless told they are there.
 _ANNOTATIONS = ("TAG", "POS", "MORPH", "LEMMA", "DEP")
 
@@ -80,8 +81,11 @@ class TokenGroup:
     before: int | None
     after: int | None
     pending: list[tuple[str, list[dict]]] = field(default_factory=list)
-    anchored: list[TokenPattern] = field(default_factory=list)
-    """Patterns matched from the anchor word (see `anchored`); the rest run in spaCy's Matcher."""
+    waiting: list[tuple[str, list[dict], list[int], bool]] = field(default_factory=list)
+    """Patterns (key, pattern, anchor specs, captures?) compiled for anchored matching the first
+    time the group's words are in a reply, like `pending`."""
+    columns: Columns | None = None
+    _anchored: list[TokenPattern] = field(default_factory=list)
     source: list[tuple[str, list[dict]]] = field(default_factory=list)
     """Every pattern of the group, by key."""
     _everything: Matcher | None = None
@@ -98,8 +102,24 @@ class TokenGroup:
         return self.built
 
     @property
+    def anchored(self) -> list[TokenPattern]:
+        """Patterns matched from the anchor word (see `anchored`); the rest run in spaCy's Matcher."""
+        if self.waiting:
+            with _PENDING_LOCK:
+                strings = self.built.vocab.strings
+                for key, pattern, anchors, aligned in self.waiting:
+                    try:
+                        self._anchored.append(compile_token_pattern(
+                            strings.add(key), pattern, anchors, self.columns, strings, aligned=aligned))
+                    except Exception:  # Unsupported, or anything unforeseen: spaCy's Matcher runs it
+                        self.pending.append((key, pattern))
+                self.waiting.clear()
+        return self._anchored
+
+    @property
     def uses_spacy(self) -> bool:
         """Whether some pattern of the group runs in spaCy's Matcher."""
+        self.anchored  # noqa: B018  (an anchored pattern found unsupported joins `pending`)
         return bool(self.pending) or len(self.built) > 0
 
     def everything(self) -> Matcher:
@@ -185,6 +205,8 @@ class CompiledPatterns:
             hits[strings[key].split(_SEP)[0]].append(
                 Hit(start, end, begins[start], begins[end - 1] + sizes[end - 1]))
         opened = [self.token_groups[i] for i in self.token_index.opened(present)]
+        for group in opened:
+            group.anchored  # noqa: B018  (compiled now, so the table below has every column they read)
         annotated = _annotated(doc)
         table = self.columns.table(doc) if annotated else None
         for key, start, end, align in _token_matches(doc, opened, present, annotated, table):
@@ -385,8 +407,9 @@ class PatternCompiler:
                 self.clause_tails[key] = captures.pop(len(pattern) - 1, None)
             gate, before, after, anchors = (token_plan(clean, strings, self.stop_words) if self.staged
                                             else (Gate(()), None, None, []))
-            group = self.token.get(gate) or TokenGroup(gate, Matcher(self.nlp.vocab, validate=True), 0, 0)
-            anchored = self._anchored(key, clean, anchors, bool(captures))
+            group = self.token.get(gate) or TokenGroup(gate, Matcher(self.nlp.vocab, validate=True), 0, 0,
+                                                       columns=self.columns)
+            anchored = self.staged and bool(anchors)
             checked = srsly.json_dumps(clean, sort_keys=True)
             if not yamlcache.is_known_valid(_TOKEN_PATTERN_KIND, checked):
                 try:  # spaCy's validation, so a broken pattern fails at load with spaCy's message
@@ -399,9 +422,9 @@ class PatternCompiler:
                 group.pending.append((key, clean))
             group.source.append((key, clean))
             if anchored:
-                group.anchored.append(anchored)
-            else:
-                group.widen(before, after)  # windows are only for the patterns spaCy runs
+                group.waiting.append((key, clean, anchors, bool(captures)))
+            # Windows are only for the patterns spaCy runs; an anchored one may turn out to be one.
+            group.widen(before, after)
             self.token[gate] = group
             self.token_captures[key] = captures
         for i, pattern in enumerate(patterns.dependencies):
@@ -410,11 +433,14 @@ class PatternCompiler:
             gate = dependency_gate(clean, strings, self.stop_words) if self.staged else Gate(())
             group = self.dependency.get(gate) or DependencyGroup(gate, DependencyMatcher(self.nlp.vocab, validate=True))
             anchored = self._anchored_dependency(key, clean) if self.staged else None
-            try:
-                (DependencyMatcher(self.nlp.vocab, validate=True) if anchored else group.matcher).add(key, [clean])
-            except Exception as exc:
-                message = f"invalid dependency pattern: {_first_line(exc)}"
-                raise RulePackError(f"{source}: key 'dependencies.{i}': {message}") from exc
+            checked = srsly.json_dumps(clean, sort_keys=True)
+            if not anchored or not yamlcache.is_known_valid(_DEPENDENCY_PATTERN_KIND, checked):
+                try:
+                    (DependencyMatcher(self.nlp.vocab, validate=True) if anchored else group.matcher).add(key, [clean])
+                except Exception as exc:
+                    message = f"invalid dependency pattern: {_first_line(exc)}"
+                    raise RulePackError(f"{source}: key 'dependencies.{i}': {message}") from exc
+                yamlcache.remember_valid(_DEPENDENCY_PATTERN_KIND, checked)
             if anchored:
                 group.anchored.append(anchored)
                 group.anchored_source.append((key, clean))
@@ -430,16 +456,6 @@ class PatternCompiler:
                 yamlcache.remember_valid(LazyRegex.KIND, expression)
             sets = needle_sets(expression) if self.staged else None
             self.regexes.append((owner, compiled, tuple(map(frozenset, sets)) if sets else None))
-
-    def _anchored(self, key: str, pattern: list[dict], anchors: list[int], aligned: bool) -> TokenPattern | None:
-        """The pattern compiled for anchored matching, or None when spaCy's Matcher must run it."""
-        if not anchors:
-            return None
-        strings = self.nlp.vocab.strings
-        try:
-            return compile_token_pattern(strings.add(key), pattern, anchors, self.columns, strings, aligned=aligned)
-        except Unsupported:
-            return None
 
     def _anchored_dependency(self, key: str, pattern: list[dict]
                              ) -> tuple[DependencyPattern, tuple[Trigger | None, ...]] | None:

@@ -73,9 +73,13 @@ def _store(entry: Path, data: Any) -> None:
                 os.unlink(tmp)
 
 
+def _marker_name(kind: str, key: str) -> str:
+    return f"{hashlib.sha256(f'{kind}|{key}'.encode()).hexdigest()[:40]}.ok"
+
+
 def _marker(kind: str, key: str) -> Path | None:
     folder = cache_dir()
-    return folder / f"{hashlib.sha256(f'{kind}|{key}'.encode()).hexdigest()[:40]}.ok" if folder else None
+    return folder / _marker_name(kind, key) if folder else None
 
 
 # The markers in each cache folder, listed once per process: one directory scan instead of a
@@ -97,8 +101,8 @@ def _markers(folder: Path) -> set[str]:
 
 def is_known_valid(kind: str, key: str) -> bool:
     """Whether `key` (e.g. a regex with its engine version) was checked valid by an earlier run."""
-    marker = _marker(kind, key)
-    return marker is not None and marker.name in _markers(marker.parent)
+    folder = cache_dir()
+    return folder is not None and _marker_name(kind, key) in _markers(folder)
 
 
 def remember_valid(kind: str, key: str) -> None:
