@@ -189,6 +189,13 @@ class CompiledPatterns:
         self.token_index = GateIndex([g.gate for g in self.token_groups])
         self.dependency_index = GateIndex([g.gate for g in self.dependency_groups])
         self.needles = sorted({word for _, _, sets in self.regexes for words in sets or () for word in words})
+        # Each gated regex is indexed by the words of its first set: a reply holding none of them
+        # never looks at that regex at all.
+        self.ungated = [i for i, (_, _, sets) in enumerate(self.regexes) if sets is None]
+        self.by_needle: dict[str, list[int]] = defaultdict(list)
+        for i, (_, _, sets) in enumerate(self.regexes):
+            for word in sets[0] if sets else ():
+                self.by_needle[word].append(i)
 
     def run(self, doc: Doc, text: str | None = None) -> dict[str, list[Hit]]:
         """Every match in the doc, grouped by owner label, longest first within a start.
@@ -211,7 +218,8 @@ class CompiledPatterns:
         table = self.columns.table(doc) if annotated else None
         for key, start, end, align in _token_matches(doc, opened, present, annotated, table):
             name = strings[key]
-            captures = _token_captures(doc, start, align, self.token_captures.get(name, {}))
+            wanted = self.token_captures.get(name)
+            captures = _token_captures(doc, start, align, wanted) if wanted else {}
             if name in self.clause_tails:
                 tail_start, end = end, _clause_end(doc, end)
                 tail = self.clause_tails[name]
@@ -234,8 +242,10 @@ class CompiledPatterns:
             text = doc.text if self.regexes else ""  # Doc.text joins every token: once per doc
         folded = text.casefold()
         held = {word for word in self.needles if word in folded}  # each word looked for once per doc
-        for owner, pattern, sets in self.regexes:
-            if sets is not None and not all(held.intersection(words) for words in sets):
+        candidates = {i for word in held for i in self.by_needle.get(word, ())}
+        for i in sorted(candidates.union(self.ungated)):
+            owner, pattern, sets = self.regexes[i]
+            if sets is not None and not all(held.intersection(words) for words in sets[1:]):
                 continue  # the regex needs a word of each set and the reply lacks one
             for m in _finditer(pattern, text):
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
@@ -255,18 +265,19 @@ def _token_matches(doc: Doc, groups: list[TokenGroup], present: Present, annotat
     found = []
     strings = doc.vocab.strings
     for group in groups:
-        if table is None and group.anchored:
+        anchored = group.anchored
+        if table is None and anchored:
             # A doc without the annotations the patterns read: spaCy's Matcher says so (or allows it).
             found += group.everything()(doc, with_alignments=True, allow_missing=annotated)
             continue
-        if group.anchored:
+        if anchored:
             positions = present.positions(group.gate.triggers[0])
-            for pattern in group.anchored:
+            for pattern in anchored:
                 for start, end in pattern.matches(table, positions, len(doc), strings):
                     align = group.alignment(doc, pattern.key, start, end) if pattern.aligned else ()
                     found.append((pattern.key, start, end, align))
-        if not group.uses_spacy:
-            continue
+        if not group.pending and not len(group.built):
+            continue  # no pattern of the group runs in spaCy's Matcher
         if group.before is None or group.after is None:
             found += group.matcher(doc, with_alignments=True, allow_missing=annotated)
             continue
