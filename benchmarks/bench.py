@@ -75,13 +75,21 @@ def cold_start(rule_cache: str | None = None) -> dict:
 
 
 def peak_rss(texts: list[str]) -> float:
-    """Peak resident memory (MB) of a fresh process that lints the texts."""
+    """Peak resident memory (MB) of a fresh process that lints the texts.
+
+    Linux keeps a process's ru_maxrss across exec, so a child started by this (large) process
+    would report this process's size: the child's own high-water mark (VmHWM) is read instead.
+    """
     code = (
         "import json, sys, resource\n"
         "import complaint_lint\n"
         "texts = json.load(sys.stdin)\n"
         "for _ in complaint_lint.Linter().lint_many(texts): pass\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        "try:\n"
+        "    status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
+        "    print(int(status.split()[0]) / 1024)\n"
+        "except (OSError, IndexError):\n"
+        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], input=json.dumps(texts), capture_output=True, text=True,
                          check=True).stdout
